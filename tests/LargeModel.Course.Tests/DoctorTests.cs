@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace LargeModel.Course.Tests;
+
+[Collection(nameof(ProcessSettings))]
+public class DoctorTests
+{
+    [Fact]
+    public void Every_check_passes_on_a_working_machine_and_throughput_is_measured()
+    {
+        var checks = Doctor.Run(device: "cpu", benchmarkSeconds: 0.2);
+        Assert.All(checks, c => Assert.True(c.Ok, $"{c.Name}: {c.Found} {c.Advice}"));
+        var throughput = checks.Single(c => c.Name == "Matmul throughput");
+        Assert.Matches(@"^\d+\.\d GFLOP/s", throughput.Found);
+        Assert.True(double.Parse(throughput.Found.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) > 0.1);
+    }
+
+    [Fact]
+    public void Course_doctor_exits_zero_and_prints_the_device_and_gflops()
+    {
+        var (code, output, _) = RunCli("doctor", "--bench-seconds", "0.2");
+        Assert.Equal(0, code);
+        Assert.Contains("Device", output);
+        Assert.Matches(@"GFLOP/s", output);
+    }
+
+    [Fact]
+    public void Course_doctor_with_an_impossible_device_exits_non_zero_with_one_sentence_of_advice()
+    {
+        if (Devices.CudaAvailable(out _)) return;
+        var (code, output, error) = RunCli("doctor", "--device", "cuda");
+        Assert.Equal(1, code);
+        Assert.Contains("FAIL", output);
+        Assert.Contains("What to do:", error);
+        Assert.DoesNotContain("   at ", output + error); // no stack trace
+    }
+
+    internal static (int Code, string Output, string Error) RunCli(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "course.dll"));
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+        start.Environment.Remove(Devices.Variable);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
