@@ -1,0 +1,186 @@
+using LargeModel.Course.Notebooks.Display;
+using LargeModel.Course.Notebooks.Session;
+
+namespace LargeModel.Course.Notebooks.Tests;
+
+/// <summary>The session redirects the process's Console, so tests that execute cells run one at a time.</summary>
+[CollectionDefinition(nameof(Cells), DisableParallelization = true)]
+public class Cells;
+
+[Collection(nameof(Cells))]
+public class SessionTests
+{
+    static async Task<(CellOutcome Outcome, RecordingSink Sink)> Run(CSharpSession session, string code)
+    {
+        var sink = new RecordingSink();
+        return (await session.ExecuteAsync(code, sink), sink);
+    }
+
+    [Fact]
+    public async Task Variables_types_and_usings_carry_over_between_cells()
+    {
+        var session = new CSharpSession();
+        Assert.True((await Run(session, "using System.Text.RegularExpressions;\nrecord Point(int X, int Y);\nvar p = new Point(1, 2);")).Outcome.Succeeded);
+        var (outcome, sink) = await Run(session, "var q = p with { Y = 5 };\nRegex.IsMatch(\"abc\", \"b\") ? q.X + q.Y : -1");
+        Assert.True(outcome.Succeeded, outcome.Error?.Summary);
+        Assert.Equal("6", Assert.Single(sink.Results).Text());
+        Assert.Equal(2, session.ExecutionCount);
+    }
+
+    [Fact]
+    public async Task A_runtime_error_reports_its_line_and_keeps_the_session()
+    {
+        var session = new CSharpSession();
+        await Run(session, "int kept = 41;");
+        var (failed, _) = await Run(session, "kept++;\nvar list = new List<int>();\nvar x = list[3];\nkept = 0;");
+        Assert.False(failed.Succeeded);
+        Assert.Equal("ArgumentOutOfRangeException", failed.Error!.Name);
+        Assert.Equal(3, failed.Error.Line);
+
+        var (after, sink) = await Run(session, "kept");
+        Assert.True(after.Succeeded);
+        Assert.Equal("42", Assert.Single(sink.Results).Text()); // the increment before the throw happened; the line after it did not
+    }
+
+    [Fact]
+    public async Task A_compilation_error_names_the_line_and_changes_nothing()
+    {
+        var session = new CSharpSession();
+        await Run(session, "var a = 1;");
+        var (failed, _) = await Run(session, "var b = 2;\nvar c = undefinedThing + 1;");
+        Assert.Equal("CompilationError", failed.Error!.Name);
+        Assert.Equal(2, failed.Error.Line);
+        Assert.Contains("undefinedThing", failed.Error.Message);
+        var (next, sink) = await Run(session, "a + 1");
+        Assert.True(next.Succeeded, next.Error?.Summary);
+        Assert.Equal("2", Assert.Single(sink.Results).Text());
+    }
+
+    [Fact]
+    public async Task Stdout_and_stderr_are_captured_per_cell()
+    {
+        var session = new CSharpSession();
+        var (_, first) = await Run(session, "Console.WriteLine(\"one\"); Console.Error.WriteLine(\"warn\");");
+        var (_, second) = await Run(session, "Console.Write(\"two\");");
+        Assert.Equal("one\n", first.Stdout);
+        Assert.Equal("warn\n", first.Stderr);
+        Assert.Equal("two", second.Stdout);
+    }
+
+    [Fact]
+    public async Task Display_shows_a_value_and_updates_it_in_place()
+    {
+        var session = new CSharpSession();
+        var (outcome, sink) = await Run(session, "var h = display(\"step 1\");\nh.Update(\"step 2\");\nLargeModel.Course.LiveDisplay.Show(3).Update(4);");
+        Assert.True(outcome.Succeeded, outcome.Error?.Summary);
+        var shown = sink.Events.Where(e => e.Kind is "display" or "update").ToList();
+        Assert.Equal(["display", "update", "display", "update"], shown.Select(e => e.Kind));
+        Assert.Equal(shown[0].Id, shown[1].Id);
+        Assert.NotEqual(shown[0].Id, shown[2].Id);
+        Assert.Equal(["step 1", "step 2", "3", "4"], shown.Select(e => e.Text));
+    }
+
+    [Fact]
+    public async Task Tensors_show_shape_dtype_device_and_small_values()
+    {
+        var session = new CSharpSession();
+        var (outcome, sink) = await Run(session, "TorchSharp.torch.tensor(new float[] { 1.5f, 2, 3 })");
+        Assert.True(outcome.Succeeded, outcome.Error?.Summary);
+        var bundle = Assert.Single(sink.Results);
+        Assert.StartsWith("Tensor [3] float32 on cpu", bundle.Text());
+        Assert.Contains("1.5", bundle.Text());
+        Assert.Contains("<b>Tensor [3] float32 on cpu</b>", bundle.Text(MimeBundle.Html));
+    }
+
+    [Fact]
+    public async Task Plotly_charts_become_plotly_json_with_an_offline_html_fallback_that_carries_plotly_js_once()
+    {
+        var session = new CSharpSession();
+        var code = "Plotly.NET.CSharp.Chart.Line<double, double, string>(new double[] { 1, 2 }, new double[] { 3, double.NaN })";
+        var (first, one) = await Run(session, code);
+        var (_, two) = await Run(session, code);
+        Assert.True(first.Succeeded, first.Error?.Summary);
+        var chart = Assert.Single(one.Results);
+        var figure = chart.Json(MimeBundle.PlotlyJson)!;
+        Assert.Equal("scatter", figure["data"]![0]!["type"]!.GetValue<string>());
+        Assert.Null(figure["data"]![0]!["y"]![1]); // NaN became null: JSON has no NaN
+        Assert.DoesNotMatch(@"<script[^>]*\ssrc=", chart.Text(MimeBundle.Html)); // nothing fetched from the network
+        Assert.Contains("window.define = undefined", chart.Text(MimeBundle.Html));
+        Assert.True(chart.Text(MimeBundle.Html).Length > 1_000_000, "the first chart carries plotly.js");
+        Assert.True(Assert.Single(two.Results).Text(MimeBundle.Html).Length < 20_000, "later charts do not repeat plotly.js");
+    }
+
+    [Fact]
+    public async Task Reading_stdin_headless_is_a_clear_error()
+    {
+        var session = new CSharpSession();
+        var (outcome, _) = await Run(session, "var name = Console.ReadLine();");
+        Assert.Equal("InvalidOperationException", outcome.Error!.Name);
+        Assert.Contains("reads from standard input", outcome.Error.Message);
+    }
+
+    [Fact]
+    public async Task Interrupt_stops_a_loop_that_observes_it_and_keeps_variables()
+    {
+        var session = new CSharpSession();
+        await Run(session, "int steps = 0;");
+        using var timer = new Timer(_ => LargeModel.Course.Interrupt.Request(), null, 300, Timeout.Infinite);
+        var (outcome, _) = await Run(session, "while (true) { LargeModel.Course.Interrupt.ThrowIfRequested(); steps++; Thread.Sleep(1); }");
+        Assert.True(outcome.Interrupted);
+        Assert.Equal("Interrupted", outcome.Error!.Name);
+        var (after, sink) = await Run(session, "steps > 0");
+        Assert.True(after.Succeeded);
+        Assert.Equal("True", Assert.Single(sink.Results).Text());
+    }
+
+    [Fact]
+    public async Task Nuget_references_to_packages_the_engine_carries_resolve_offline()
+    {
+        var session = new CSharpSession();
+        var (outcome, sink) = await Run(session, "#r \"nuget: Plotly.NET, 6.0.0\"\n#r \"nuget: TorchSharp-cpu\"\n#r \"nuget: LargeModel.Course\"\nusing Plotly.NET;\ntypeof(GenericChart).Assembly.GetName().Name");
+        Assert.True(outcome.Succeeded, outcome.Error?.Summary);
+        Assert.Equal("Plotly.NET", Assert.Single(sink.Results).Text());
+    }
+
+    [Fact]
+    public async Task A_package_that_cannot_be_restored_is_a_clear_error()
+    {
+        var cache = Directory.CreateTempSubdirectory("course-cache-").FullName;
+        var previous = Environment.GetEnvironmentVariable("COURSE_CACHE");
+        Environment.SetEnvironmentVariable("COURSE_CACHE", cache);
+        try
+        {
+            var session = new CSharpSession();
+            var (outcome, _) = await Run(session, "#r \"nuget: LargeModel.Course.NoSuchPackage.Anywhere, 9.9.9\"");
+            Assert.Equal("PackageRestoreException", outcome.Error!.Name);
+            Assert.Contains("Could not restore NuGet package LargeModel.Course.NoSuchPackage.Anywhere 9.9.9", outcome.Error.Message);
+            Assert.Contains("offline", outcome.Error.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COURSE_CACHE", previous);
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Hash_r_and_hash_load_resolve_relative_to_the_notebook_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("course-load-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "helpers.csx"), "int Twice(int x) => 2 * x;\n");
+            File.Copy(typeof(Plotly.NET.GenericChart).Assembly.Location, Path.Combine(folder, "Copied.Plotly.dll"));
+            var session = new CSharpSession(folder);
+            var (outcome, sink) = await Run(session, "#load \"helpers.csx\"\nTwice(21)");
+            Assert.True(outcome.Succeeded, outcome.Error?.Summary);
+            Assert.Equal("42", Assert.Single(sink.Results).Text());
+            var (reference, _) = await Run(session, "#r \"Copied.Plotly.dll\"");
+            Assert.True(reference.Succeeded, reference.Error?.Summary);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
