@@ -4,5 +4,7 @@ using LargeModel.Course.Cli;
 var root = new RootCommand("LargeModel.Course: from linear regression to a small GPT, in C#.")
 {
     DoctorCommand.Create(),
+    RunCommand.Create(),
+    RunCommand.CreateChild(),
 };
-return CliErrors.Run(() => root.Parse(args).Invoke());
+return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

@@ -25,9 +25,25 @@ public static class PlotlyOutput
     {
         var figure = JsonSafety.WithoutNonFinite(JsonNode.Parse(JsonSafety.ReplaceNonFinite(GenericChart.toFigureJson(chart)))!).AsObject();
         figure.Remove("frames");
+        FitWidth(figure);
         return new MimeBundle("Plotly chart (open in VS Code, Jupyter or the exported HTML to see it)")
             .With(MimeBundle.PlotlyJson, figure)
             .With(MimeBundle.Html, Html(figure, includeLibrary));
+    }
+
+    /// <summary>
+    /// Plotly.NET gives every chart a fixed 600×600 layout unless told otherwise; in a notebook a chart should
+    /// fill the cell's width instead, at a height that fits a screen. Sizes a lesson set explicitly are kept.
+    /// </summary>
+    static void FitWidth(JsonObject figure)
+    {
+        if (figure["layout"] is not JsonObject layout) return;
+        bool defaultSize = layout["width"] is JsonValue w && w.TryGetValue<int>(out int width) && width == 600
+            && layout["height"] is JsonValue h && h.TryGetValue<int>(out int height) && height == 600;
+        if (!defaultSize) return;
+        layout.Remove("width");
+        layout["height"] = 450;
+        layout["autosize"] = true;
     }
 
     /// <summary>A div and a script that draws <paramref name="figure"/> once plotly.js is there.</summary>

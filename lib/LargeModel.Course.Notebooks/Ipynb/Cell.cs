@@ -81,13 +81,24 @@ public static class CellLanguage
 {
     static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["csharp"] = "csharp", ["c#"] = "csharp", ["cs"] = "csharp", [".net-csharp"] = "csharp",
-        ["markdown"] = "markdown", ["md"] = "markdown",
+        ["csharp"] = "csharp",
+        ["c#"] = "csharp",
+        ["cs"] = "csharp",
+        [".net-csharp"] = "csharp",
+        ["markdown"] = "markdown",
+        ["md"] = "markdown",
         ["html"] = "html",
-        ["fsharp"] = "fsharp", ["f#"] = "fsharp",
-        ["pwsh"] = "pwsh", ["powershell"] = "pwsh",
-        ["javascript"] = "javascript", ["js"] = "javascript",
-        ["sql"] = "sql", ["kql"] = "kql", ["mermaid"] = "mermaid", ["value"] = "value", ["python"] = "python",
+        ["fsharp"] = "fsharp",
+        ["f#"] = "fsharp",
+        ["pwsh"] = "pwsh",
+        ["powershell"] = "pwsh",
+        ["javascript"] = "javascript",
+        ["js"] = "javascript",
+        ["sql"] = "sql",
+        ["kql"] = "kql",
+        ["mermaid"] = "mermaid",
+        ["value"] = "value",
+        ["python"] = "python",
     };
 
     public static string Normalise(string name) => Aliases.TryGetValue(name.Trim(), out var known) ? known : name.Trim().ToLowerInvariant();

@@ -21,6 +21,12 @@ public sealed record RunOptions
     /// <summary>How long an interrupted cell gets to stop by itself before the run gives up on it.</summary>
     public TimeSpan InterruptGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Cells carrying any of these tags are not run, e.g. <c>solution</c> to execute a lesson as a learner first
+    /// meets it, with the exercises still blank.
+    /// </summary>
+    public IReadOnlySet<string> SkipTags { get; init; } = new HashSet<string>();
+
     /// <summary>The most output characters one cell may add to the executed notebook.</summary>
     public long MaxOutputPerCell { get; init; } = 20_000_000;
 }
@@ -59,7 +65,7 @@ public sealed class NotebookRunner(RunOptions options)
         var session = new CSharpSession(Path.GetDirectoryName(Path.GetFullPath(source.Path ?? ".")) ?? ".");
         var runs = new List<CellRun>();
         string defaultLanguage = notebook.DefaultLanguage;
-        foreach (var cell in notebook.Cells.Where(c => c.Type == CellType.Code).ToList())
+        foreach (var cell in notebook.Cells.Where(c => c.Type == CellType.Code && !c.Tags.Any(options.SkipTags.Contains)).ToList())
         {
             string language = cell.Language(defaultLanguage);
             CellStarting?.Invoke(cell);
@@ -144,10 +150,9 @@ public sealed class NotebookRunner(RunOptions options)
             ["outputs"] = new JsonArray(),
             ["source"] = Cell.SplitLines(code),
         };
-        var probe = Notebook.Parse($$"""{"nbformat":4,"nbformat_minor":5,"metadata":{},"cells":[{{injected.ToJsonString()}}]}""");
-        var cell = probe.Cells[0];
-        cell.Json.Parent?.AsArray().Remove(cell.Json);
-        notebook.Cells.Insert(notebook.Cells.IndexOf(parametersCell!) + 1, cell);
+        // The injected cell reports the parameters cell's number: messages keep matching the file the learner has.
+        var cell = new Cell(injected, parametersCell!.Index);
+        notebook.Cells.Insert(notebook.Cells.IndexOf(parametersCell) + 1, cell);
     }
 
     static void Timing(Cell cell, DateTimeOffset started, TimeSpan elapsed)

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using LargeModel.Course.Notebooks.Ipynb;
+using LargeModel.Course.Notebooks.Running;
+
+namespace LargeModel.Course.Notebooks.Tests;
+
+/// <summary>
+/// Every lesson in notebooks/ is a test: it executes headless in quick mode, in its own process, and fails on
+/// any error output. Lessons assert their own claims with Check, so a run that passes means the lesson still
+/// teaches what it says.
+/// </summary>
+public class CourseNotebookTests
+{
+    public static TheoryData<string> Lessons()
+    {
+        var data = new TheoryData<string>();
+        foreach (var path in Directory.GetFiles(Repository.Notebooks, "*.ipynb").Order()) data.Add(Path.GetFileName(path));
+        return data;
+    }
+
+    static readonly string Output = Path.Combine(Repository.Root, "artifacts", "test-notebooks");
+
+    [Theory]
+    [MemberData(nameof(Lessons))]
+    public void The_lesson_executes_in_quick_mode_without_errors(string lesson)
+    {
+        var (code, output, error) = Repository.Course("run", Path.Combine(Repository.Notebooks, lesson), "--quick", "--html", "--out", Output);
+        Assert.True(code == 0, $"{output}\n{error}");
+
+        var executed = Notebook.Load(Path.Combine(Output, lesson));
+        var errors = executed.Cells.SelectMany(c => c.Outputs).Select(o => o!.AsObject()).Where(o => o["output_type"]?.GetValue<string>() == "error").ToList();
+        Assert.Empty(errors);
+        Assert.All(executed.Cells.Where(c => c.Type == CellType.Code), c => Assert.NotNull(c.Json["execution_count"]));
+        Assert.True(File.Exists(Path.Combine(Output, Path.ChangeExtension(lesson, ".html"))));
+    }
+
+    [Theory]
+    [MemberData(nameof(Lessons))]
+    public void Without_the_reference_solutions_each_exercise_fails_with_a_helpful_message(string lesson)
+    {
+        var source = Notebook.Load(Path.Combine(Repository.Notebooks, lesson));
+        if (!source.Cells.Any(c => c.Tags.Contains("exercise"))) return; // a lesson without exercises
+
+        string output = Path.Combine(Output, "without-solutions");
+        var (code, log, _) = Repository.Course("run", Path.Combine(Repository.Notebooks, lesson), "--quick", "--skip-tag", "solution", "--out", output);
+
+        Assert.Equal(1, code); // a blank exercise must not pass its check
+        Assert.Matches(@"Exercise \d+ is not done yet: \S+", log);
+        var executed = Notebook.Load(Path.Combine(output, lesson));
+        var failedCell = executed.Cells.Single(c => c.Outputs.Any(o => o!["output_type"]?.GetValue<string>() == "error"));
+        Assert.Contains("check", failedCell.Tags);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lessons))]
+    public void The_committed_lesson_is_clean_and_opens_in_our_kernel_and_in_polyglot(string lesson)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Notebooks, lesson)))!;
+        var notebook = Notebook.Load(Path.Combine(Repository.Notebooks, lesson));
+        Assert.All(notebook.Cells.Where(c => c.Type == CellType.Code), c =>
+        {
+            Assert.Empty(c.Outputs);
+            Assert.Null(c.Json["execution_count"]);
+            Assert.Equal("csharp", c.Metadata["polyglot_notebook"]?["kernelName"]?.GetValue<string>());
+        });
+        Assert.Equal(".net-csharp", json["metadata"]!["kernelspec"]!["name"]!.GetValue<string>());
+        Assert.Equal("C#", json["metadata"]!["kernelspec"]!["language"]!.GetValue<string>());
+        Assert.Equal("C#", json["metadata"]!["language_info"]!["name"]!.GetValue<string>());
+        Assert.Equal("csharp", json["metadata"]!["polyglot_notebook"]!["kernelInfo"]!["defaultKernelName"]!.GetValue<string>());
+        var first = notebook.Cells.First(c => c.Type == CellType.Code).Source;
+        Assert.StartsWith("#r \"nuget: LargeModel.Course\"", first);
+        Assert.Contains("Lesson.Start(", first);
+        Assert.Contains(notebook.Cells, c => c.Tags.Contains(Parameters.Tag));
+    }
+}
