@@ -12,7 +12,7 @@ namespace LargeModel.Course.Notebooks.Export;
 /// Markdown rendered, math readable, code with its outputs, charts interactive. plotly.js is embedded once in
 /// the page, and every chart is drawn from its Plotly JSON, so the page needs no network at all.
 /// </summary>
-public static class HtmlExport
+public static partial class HtmlExport
 {
     static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().UseMathematics().Build();
 
@@ -27,7 +27,7 @@ public static class HtmlExport
             switch (cell.Type)
             {
                 case CellType.Markdown:
-                    body.Append("<section class=\"markdown\">").Append(Markdig.Markdown.ToHtml(cell.Source, Markdown)).Append("</section>\n");
+                    body.Append("<section class=\"markdown\">").Append(RenderMarkdown(cell.Source)).Append("</section>\n");
                     break;
                 case CellType.Code:
                     body.Append(CodeCell(cell, cell.Language(language), ref charts));
@@ -106,11 +106,30 @@ public static class HtmlExport
         if (data["image/png"] is { } png)
             return $"<div class=\"output image\"><img alt=\"output\" src=\"data:image/png;base64,{Text(png).Trim()}\"></div>\n";
         if (data[MimeBundle.Markdown] is { } markdown)
-            return $"<div class=\"output markdown\">{Markdig.Markdown.ToHtml(Text(markdown), Markdown)}</div>\n";
+            return $"<div class=\"output markdown\">{RenderMarkdown(Text(markdown))}</div>\n";
         if (data[MimeBundle.Plain] is { } plain)
             return $"<pre class=\"output text\">{WebUtility.HtmlEncode(Text(plain))}</pre>\n";
         return "";
     }
+
+    /// <summary>Markdown to HTML, with each formula as MathML (or, if it uses LaTeX we do not convert, as its source).</summary>
+    public static string RenderMarkdown(string markdown) =>
+        MathMarkup().Replace(Markdig.Markdown.ToHtml(markdown, Markdown), match =>
+        {
+            bool display = match.Groups["tag"].Value == "div";
+            string tex = WebUtility.HtmlDecode(match.Groups["tex"].Value);
+            try
+            {
+                return TexToMathMl.Convert(tex, display);
+            }
+            catch (FormatException)
+            {
+                return match.Value;
+            }
+        });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<(?<tag>span|div) class=""math"">\s*\\[(\[](?<tex>.*?)\\[)\]]\s*</\k<tag>>", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex MathMarkup();
 
     static string Text(JsonNode? node) => node switch
     {
@@ -133,7 +152,7 @@ public static class HtmlExport
         .input pre { flex: 1; margin: 0; background: #f6f8fa; border: 1px solid #e5e7eb; }
         .prompt { color: #6e7781; font: 12px ui-monospace, monospace; min-width: 4.5em; padding-top: .9em; text-align: right; }
         .output { margin: .4em 0 0 5em; }
-        pre.output { background: #fff; border-left: 3px solid #d0d7de; border-radius: 0; }
+        pre.output { background: #fff; border-left: 3px solid #d0d7de; border-radius: 0; white-space: pre-wrap; word-break: break-word; }
         pre.stderr { border-left-color: #d4a72c; background: #fff8e5; }
         pre.error { border-left-color: #cf222e; background: #ffebe9; color: #82071e; }
         .note { margin: 1em 0 0 5em; font-size: 13px; color: #6e7781; }
