@@ -6,5 +6,6 @@ var root = new RootCommand("LargeModel.Course: from linear regression to a small
     DoctorCommand.Create(),
     RunCommand.Create(),
     RunCommand.CreateChild(),
+    BenchCommand.Create(),
 };
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
