@@ -143,6 +143,27 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task A_package_the_engine_does_not_carry_is_restored_once_into_the_course_cache()
+    {
+        var cache = Directory.CreateTempSubdirectory("course-cache-").FullName;
+        var previous = Environment.GetEnvironmentVariable("COURSE_CACHE");
+        Environment.SetEnvironmentVariable("COURSE_CACHE", cache);
+        try
+        {
+            var session = new CSharpSession();
+            var (outcome, sink) = await Run(session, "#r \"nuget: Humanizer.Core, 3.0.10\"\nusing Humanizer;\n\"course_run_notebooks\".Humanize()");
+            Assert.True(outcome.Succeeded, outcome.Error?.Summary);
+            Assert.Equal("course run notebooks", Assert.Single(sink.Results).Text());
+            Assert.True(File.Exists(Path.Combine(cache, "nuget", "humanizer.core.3.0.10", "restored.txt")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("COURSE_CACHE", previous);
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_package_that_cannot_be_restored_is_a_clear_error()
     {
         var cache = Directory.CreateTempSubdirectory("course-cache-").FullName;
