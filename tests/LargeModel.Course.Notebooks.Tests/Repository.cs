@@ -86,3 +86,19 @@ static class TestNotebook
 
     public static (string, string, string[]) Markdown(string source) => ("markdown", source, []);
 }
+
+/// <summary>Points COURSE_CACHE at an empty folder for the length of a test, so tests never touch the user's cache.</summary>
+sealed class TemporaryCourseCache : IDisposable
+{
+    readonly string? previous = Environment.GetEnvironmentVariable(CourseCache.Variable);
+
+    public TemporaryCourseCache() => Environment.SetEnvironmentVariable(CourseCache.Variable, Path);
+
+    public string Path { get; } = Directory.CreateTempSubdirectory("course-cache-").FullName;
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable(CourseCache.Variable, previous);
+        Directory.Delete(Path, recursive: true);
+    }
+}

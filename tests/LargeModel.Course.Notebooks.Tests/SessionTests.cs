@@ -145,43 +145,23 @@ public class SessionTests
     [Fact]
     public async Task A_package_the_engine_does_not_carry_is_restored_once_into_the_course_cache()
     {
-        var cache = Directory.CreateTempSubdirectory("course-cache-").FullName;
-        var previous = Environment.GetEnvironmentVariable("COURSE_CACHE");
-        Environment.SetEnvironmentVariable("COURSE_CACHE", cache);
-        try
-        {
-            var session = new CSharpSession();
-            var (outcome, sink) = await Run(session, "#r \"nuget: Humanizer.Core, 3.0.10\"\nusing Humanizer;\n\"course_run_notebooks\".Humanize()");
-            Assert.True(outcome.Succeeded, outcome.Error?.Summary);
-            Assert.Equal("course run notebooks", Assert.Single(sink.Results).Text());
-            Assert.True(File.Exists(Path.Combine(cache, "nuget", "humanizer.core.3.0.10", "restored.txt")));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("COURSE_CACHE", previous);
-            Directory.Delete(cache, recursive: true);
-        }
+        using var cache = new TemporaryCourseCache();
+        var session = new CSharpSession();
+        var (outcome, sink) = await Run(session, "#r \"nuget: Humanizer.Core, 3.0.10\"\nusing Humanizer;\n\"course_run_notebooks\".Humanize()");
+        Assert.True(outcome.Succeeded, outcome.Error?.Summary);
+        Assert.Equal("course run notebooks", Assert.Single(sink.Results).Text());
+        Assert.True(File.Exists(Path.Combine(cache.Path, "nuget", "humanizer.core.3.0.10", "restored.txt")));
     }
 
     [Fact]
     public async Task A_package_that_cannot_be_restored_is_a_clear_error()
     {
-        var cache = Directory.CreateTempSubdirectory("course-cache-").FullName;
-        var previous = Environment.GetEnvironmentVariable("COURSE_CACHE");
-        Environment.SetEnvironmentVariable("COURSE_CACHE", cache);
-        try
-        {
-            var session = new CSharpSession();
-            var (outcome, _) = await Run(session, "#r \"nuget: LargeModel.Course.NoSuchPackage.Anywhere, 9.9.9\"");
-            Assert.Equal("PackageRestoreException", outcome.Error!.Name);
-            Assert.Contains("Could not restore NuGet package LargeModel.Course.NoSuchPackage.Anywhere 9.9.9", outcome.Error.Message);
-            Assert.Contains("offline", outcome.Error.Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("COURSE_CACHE", previous);
-            Directory.Delete(cache, recursive: true);
-        }
+        using var cache = new TemporaryCourseCache();
+        var session = new CSharpSession();
+        var (outcome, _) = await Run(session, "#r \"nuget: LargeModel.Course.NoSuchPackage.Anywhere, 9.9.9\"");
+        Assert.Equal("PackageRestoreException", outcome.Error!.Name);
+        Assert.Contains("Could not restore NuGet package LargeModel.Course.NoSuchPackage.Anywhere 9.9.9", outcome.Error.Message);
+        Assert.Contains("offline", outcome.Error.Message);
     }
 
     [Fact]
