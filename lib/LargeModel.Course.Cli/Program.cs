@@ -6,6 +6,7 @@ var root = new RootCommand("LargeModel.Course: from linear regression to a small
     DoctorCommand.Create(),
     RunCommand.Create(),
     RunCommand.CreateChild(),
+    ExportCommand.Create(),
     BenchCommand.Create(),
 };
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

@@ -76,3 +76,23 @@ public class CliRunTests
         Assert.DoesNotContain("   at ", missing.Error);
     }
 }
+
+public class CliExportTests
+{
+    [Fact]
+    public void A_learners_edition_has_no_solution_cells_and_the_source_is_untouched()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("lesson.ipynb", TestNotebook.Of(TestNotebook.Code("int Answer() => throw new NotImplementedException();", "exercise"), TestNotebook.Code("int Answer() => 42;", "solution"), TestNotebook.Code("Answer()", "check")));
+        byte[] before = File.ReadAllBytes(path);
+        var edition = Path.Combine(folder.Path, "learners");
+
+        var (code, output, _) = Repository.Course("export", path, "--strip-tag", "solution", "--out", edition);
+
+        Assert.Equal(0, code);
+        Assert.Contains("lesson.ipynb ->", output);
+        var exported = Notebook.Load(Path.Combine(edition, "lesson.ipynb"));
+        Assert.Equal(["exercise", "check"], exported.Cells.Select(c => c.Tags.Single()));
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+}
