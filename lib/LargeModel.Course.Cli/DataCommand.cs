@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using LargeModel.Course.Data;
 
 namespace LargeModel.Course.Cli;
@@ -31,6 +32,7 @@ static class DataCommand
 
     static int List(CorpusStore store)
     {
+        PrintFiguresTheSameEverywhere();
         Console.WriteLine($"{"name",-11} {"status",-10} {"characters",12} {"vocab",6}  licence");
         foreach (var corpus in Corpora.Catalogue)
         {
@@ -111,6 +113,7 @@ static class DataCommand
     /// <summary>The errors a learner can fix get one sentence on stderr and exit code 1.</summary>
     static int Guarded(Func<int> action)
     {
+        PrintFiguresTheSameEverywhere();
         try
         {
             return action();
@@ -121,4 +124,7 @@ static class DataCommand
             return 1;
         }
     }
+
+    // Figures print the same on every machine, so an instructor's handout matches what learners see.
+    static void PrintFiguresTheSameEverywhere() => CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 }
