@@ -7,6 +7,7 @@ var root = new RootCommand("LargeModel.Course: from linear regression to a small
     RunCommand.Create(),
     RunCommand.CreateChild(),
     ExportCommand.Create(),
+    DataCommand.Create(),
     BenchCommand.Create(),
 };
 return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
