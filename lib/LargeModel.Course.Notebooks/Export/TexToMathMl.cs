@@ -284,7 +284,7 @@ public static class TexToMathMl
         ["\\sim"] = "∼", ["\\simeq"] = "≃", ["\\equiv"] = "≡", ["\\propto"] = "∝", ["\\ll"] = "≪", ["\\gg"] = "≫",
         ["\\in"] = "∈", ["\\notin"] = "∉", ["\\subset"] = "⊂", ["\\subseteq"] = "⊆", ["\\cup"] = "∪", ["\\cap"] = "∩",
         ["\\to"] = "→", ["\\rightarrow"] = "→", ["\\leftarrow"] = "←", ["\\gets"] = "←", ["\\Rightarrow"] = "⇒",
-        ["\\Leftarrow"] = "⇐", ["\\iff"] = "⟺", ["\\implies"] = "⟹", ["\\mapsto"] = "↦", ["\\leftrightarrow"] = "↔",
+        ["\\Leftarrow"] = "⇐", ["\\iff"] = "⟺", ["\\implies"] = "⟹", ["\\Longrightarrow"] = "⟹", ["\\longrightarrow"] = "⟶", ["\\Longleftrightarrow"] = "⟺", ["\\uparrow"] = "↑", ["\\downarrow"] = "↓", ["\\mapsto"] = "↦", ["\\leftrightarrow"] = "↔",
         ["\\sum"] = "∑", ["\\prod"] = "∏", ["\\int"] = "∫", ["\\ldots"] = "…", ["\\dots"] = "…", ["\\cdots"] = "⋯",
         ["\\vdots"] = "⋮", ["\\ddots"] = "⋱", ["\\odot"] = "⊙", ["\\otimes"] = "⊗", ["\\oplus"] = "⊕", ["\\top"] = "⊤",
         ["\\mid"] = "∣", ["\\forall"] = "∀", ["\\exists"] = "∃", ["\\circ"] = "∘", ["\\bullet"] = "∙", ["\\lvert"] = "|",
