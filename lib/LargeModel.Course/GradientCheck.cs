@@ -21,16 +21,16 @@ public static class GradientCheck
     {
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be positive.");
         using var noGrad = no_grad();
-        using var point = x.detach().to(ScalarType.Float64).cpu().contiguous().clone();
+        using var point = x.detach().to(ScalarType.Float64).cpu().reshape(-1).clone(); // flat, so entry i is easy to nudge
         var values = point.data<double>();
         var gradient = new double[values.Count];
         for (int i = 0; i < gradient.Length; i++)
         {
             double original = values[i];
             values[i] = original + epsilon;
-            double plus = Evaluate(f, point, x.device);
+            double plus = Evaluate(f, point, x);
             values[i] = original - epsilon;
-            double minus = Evaluate(f, point, x.device);
+            double minus = Evaluate(f, point, x);
             values[i] = original;
             gradient[i] = (plus - minus) / (2 * epsilon);
         }
@@ -62,10 +62,10 @@ public static class GradientCheck
         return error.max().item<double>();
     }
 
-    static double Evaluate(Func<Tensor, Tensor> f, Tensor point, Device device)
+    static double Evaluate(Func<Tensor, Tensor> f, Tensor point, Tensor like)
     {
         using var scope = NewDisposeScope();
-        var output = f(point.to(device));
+        var output = f(point.reshape(like.shape).to(like.device));
         if (output.numel() != 1)
             throw new ArgumentException($"The function must return a single number, but it returned shape [{string.Join(", ", output.shape)}].", nameof(f));
         return output.to(ScalarType.Float64).item<double>();

@@ -12,7 +12,7 @@ public class Dataset : IDisposable
     {
         if (x.dim() == 0 || y.dim() == 0 || x.shape[0] != y.shape[0])
             throw new ArgumentException($"X and Y need one row per example: X is [{string.Join(", ", x.shape)}], Y is [{string.Join(", ", y.shape)}].");
-        if (x.device != y.device)
+        if (x.device_type != y.device_type || x.device_index != y.device_index)
             throw new ArgumentException($"X is on {x.device} but Y is on {y.device}; put both on the same device.");
         X = x;
         Y = y;
