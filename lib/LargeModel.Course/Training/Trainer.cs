@@ -210,6 +210,7 @@ public sealed class Trainer
 
         public void Remember()
         {
+            using var scope = NewDisposeScope(); // disposes the detached views; the clones are kept
             using var noGrad = no_grad();
             foreach (var (name, value) in model.state_dict())
             {
