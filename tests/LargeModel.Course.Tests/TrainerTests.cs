@@ -43,7 +43,9 @@ public class TrainerTests
         var reports = new List<TrainingProgress>();
         var trainer = new Trainer(model, new Adam(model.parameters(), 0.05), Losses.CrossEntropy)
         {
-            BatchSize = 40, Metric = Metrics.Accuracy, OnProgress = reports.Add,
+            BatchSize = 40,
+            Metric = Metrics.Accuracy,
+            OnProgress = reports.Add,
         };
 
         var history = trainer.Fit(split.Train, split.Validation, epochs: 15);
@@ -93,7 +95,8 @@ public class TrainerTests
         using var cancel = new CancellationTokenSource();
         var trainer = new Trainer(model, new SGD(model.parameters(), 0.1), Losses.MeanSquaredError)
         {
-            BatchSize = 16, ReportEverySteps = 1,
+            BatchSize = 16,
+            ReportEverySteps = 1,
             OnProgress = p => { if (p.Step == 20) cancel.Cancel(); },
         };
 
@@ -113,8 +116,12 @@ public class TrainerTests
         var model = Linear();
         var trainer = new Trainer(model, new Adam(model.parameters(), 0.01), Losses.MeanSquaredError)
         {
-            BatchSize = 16, Metric = (p, y) => (p - y).abs().mean().item<float>(), MetricName = "mae",
-            ClipGradNorm = 1.0, Patience = 100, RestoreBestWeights = true,
+            BatchSize = 16,
+            Metric = (p, y) => (p - y).abs().mean().item<float>(),
+            MetricName = "mae",
+            ClipGradNorm = 1.0,
+            Patience = 100,
+            RestoreBestWeights = true,
         };
         trainer.Fit(split.Train, split.Validation, epochs: 1); // warm-up: gradients and Adam's state now exist
 
@@ -133,7 +140,9 @@ public class TrainerTests
         var model = Linear();
         var trainer = new Trainer(model, new SGD(model.parameters(), 0.05), Losses.MeanSquaredError)
         {
-            BatchSize = 16, Patience = 3, RestoreBestWeights = true,
+            BatchSize = 16,
+            Patience = 3,
+            RestoreBestWeights = true,
         };
 
         var history = trainer.Fit(train, opposite, epochs: 50);
@@ -152,7 +161,9 @@ public class TrainerTests
         var schedule = LearningRateSchedule.WarmupCosine(0.1, warmupSteps: 4, totalSteps: 16);
         var trainer = new Trainer(model, new SGD(model.parameters(), 0.1), Losses.MeanSquaredError)
         {
-            BatchSize = 16, Schedule = schedule, ClipGradNorm = 0.01,
+            BatchSize = 16,
+            Schedule = schedule,
+            ClipGradNorm = 0.01,
         };
         var before = model.parameters().Select(p => p.detach().clone()).ToList();
 
