@@ -91,6 +91,11 @@ public class ChartTests
         var fromTensor = Traces(Figure(Charts.Heatmap(attention, ["a", "b", "c", "d"], ["x", "y", "z"])))[0];
         Assert.Equal(4, fromTensor.GetProperty("z")[0].GetArrayLength());
         Assert.Throws<ArgumentException>(() => Charts.Heatmap(weights, tokens, ["too", "few"]));
+
+        // The tick labels were set on this chart's own layout, not on a shared default one.
+        var after = Figure(Charts.Lines([Series.Of("loss", [1, 2])])).GetProperty("layout");
+        Assert.False(after.GetProperty("xaxis").TryGetProperty("ticktext", out _));
+        Assert.False(after.GetProperty("yaxis").TryGetProperty("autorange", out _));
     }
 
     [Fact]
