@@ -186,4 +186,16 @@ public class TrainerTests
         var trainer = new Trainer(model, new SGD(model.parameters(), 0.1), Losses.MeanSquaredError) { Patience = 2 };
         Assert.Contains("validation", Assert.Throws<ArgumentException>(() => trainer.Fit(data)).Message);
     }
+
+    [Fact]
+    public void An_empty_validation_set_is_refused_with_what_to_check()
+    {
+        using var data = Line(16);
+        using var empty = new Dataset(zeros(0, 2), zeros(0, 1));
+        var model = Linear();
+        var trainer = new Trainer(model, new SGD(model.parameters(), 0.1), Losses.MeanSquaredError);
+        var error = Assert.Throws<ArgumentException>(() => trainer.Fit(data, empty));
+        Assert.Contains("validation set is empty", error.Message);
+        Assert.Equal(0, trainer.History.StepCount);
+    }
 }

@@ -121,10 +121,20 @@ public abstract class Optimizer : IOptimizer, IDisposable
             for (int i = 0; i < count; i++)
             {
                 state[slot][i]?.Dispose();
-                state[slot][i] = loaded[slot][i]?.to(parameters[i].device).DetachFromDisposeScope();
+                state[slot][i] = OnDeviceOf(loaded[slot][i], parameters[i]);
             }
         StepCount = steps;
         LearningRate = learningRate;
+    }
+
+    /// <summary>A loaded state tensor moved to its parameter's device (state saved on a GPU can resume on a CPU).</summary>
+    static Tensor? OnDeviceOf(Tensor? loaded, Tensor parameter)
+    {
+        if (loaded is null || (loaded.device_type == parameter.device_type && loaded.device_index == parameter.device_index))
+            return loaded;
+        var moved = loaded.to(parameter.device).DetachFromDisposeScope();
+        loaded.Dispose();
+        return moved;
     }
 
     public void Dispose()

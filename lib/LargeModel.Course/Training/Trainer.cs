@@ -81,8 +81,11 @@ public sealed class Trainer
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "Train for at least one epoch.");
         if (Patience is not null && validation is null)
             throw new ArgumentException("Early stopping (Patience) watches the validation loss: pass a validation set.", nameof(validation));
+        CheckData(train, "training");
+        if (validation is not null) CheckData(validation, "validation");
         if (Metric is not null) History.MetricName = MetricName;
         History.Cancelled = false;
+        History.StoppedEarly = false;
 
         var batches = new MiniBatches(train, BatchSize, shuffle: true, seed: ShuffleSeed);
         var clock = Stopwatch.StartNew();
@@ -171,6 +174,7 @@ public sealed class Trainer
     /// <summary>The mean loss (and metric) over a dataset, in evaluation mode and without gradients.</summary>
     public (double Loss, double? Metric) Evaluate(Dataset data)
     {
+        CheckData(data, "evaluation");
         bool wasTraining = Model.training;
         Model.eval();
         try
@@ -190,6 +194,17 @@ public sealed class Trainer
         {
             Model.train(wasTraining);
         }
+    }
+
+    /// <summary>Refuses, with the fix, data the loop cannot use: an empty set, or one on another device than the model.</summary>
+    void CheckData(Dataset data, string role)
+    {
+        if (data.Count == 0)
+            throw new ArgumentException($"The {role} set is empty. Check the split fractions and the data source.");
+        var parameter = Model.parameters().FirstOrDefault();
+        if (parameter is not null && (parameter.device_type != data.Device.type || parameter.device_index != data.Device.index))
+            throw new ArgumentException(
+                $"The model is on {parameter.device} but the {role} data is on {data.Device}. Move one of them, e.g. data.To(device) or model.to(device).");
     }
 
     /// <summary>Saves model, optimiser and history atomically (see <see cref="Checkpoint"/>).</summary>
