@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+
+namespace LargeModel.Course.Training;
+
+/// <summary>
+/// One optimiser step: <c>Step</c> counts steps taken including this one (1, 2, ...); <c>Loss</c> is the mini-batch
+/// loss before the update; <c>GradientNorm</c> is the gradient's L2 norm before clipping, when clipping is on.
+/// </summary>
+public sealed record StepRecord(long Step, int Epoch, double Loss, double LearningRate, double? GradientNorm = null);
+
+/// <summary>One finished epoch: the mean training loss over its batches, and the validation figures after it.</summary>
+public sealed record EpochRecord(int Epoch, long Step, double TrainLoss, double? ValidationLoss, double? TrainMetric = null, double? ValidationMetric = null);
+
+/// <summary>
+/// What happened during training, step by step and epoch by epoch: what loss-curve charts draw, what early stopping
+/// reads, and what a checkpoint carries so a resumed run continues the same curves.
+/// </summary>
+public sealed class History
+{
+    public List<StepRecord> Steps { get; init; } = [];
+    public List<EpochRecord> Epochs { get; init; } = [];
+
+    /// <summary>The name of the metric in <see cref="EpochRecord.TrainMetric"/>, e.g. <c>accuracy</c>.</summary>
+    public string? MetricName { get; set; }
+
+    /// <summary>The run was stopped by its cancellation token; the records are those finished before it.</summary>
+    public bool Cancelled { get; set; }
+
+    /// <summary>Early stopping ended the run: validation loss stopped improving for the patience allowed.</summary>
+    public bool StoppedEarly { get; set; }
+
+    /// <summary>The epoch with the lowest validation loss so far.</summary>
+    public int? BestEpoch { get; set; }
+
+    /// <summary>Optimiser steps taken.</summary>
+    [JsonIgnore] public long StepCount => Steps.Count == 0 ? 0 : Steps[^1].Step;
+
+    /// <summary>Epochs finished.</summary>
+    [JsonIgnore] public int EpochCount => Epochs.Count == 0 ? 0 : Epochs[^1].Epoch;
+
+    [JsonIgnore] public IReadOnlyList<double> TrainLosses => Steps.Select(s => s.Loss).ToList();
+
+    [JsonIgnore] public IReadOnlyList<double> ValidationLosses => Epochs.Where(e => e.ValidationLoss.HasValue).Select(e => e.ValidationLoss!.Value).ToList();
+
+    public override string ToString()
+    {
+        var last = Epochs.LastOrDefault();
+        string status = Cancelled ? ", cancelled" : StoppedEarly ? $", stopped early (best epoch {BestEpoch})" : "";
+        return last is null
+            ? $"{StepCount} steps{status}"
+            : $"{EpochCount} epochs, {StepCount} steps, train loss {last.TrainLoss:G4}" +
+              (last.ValidationLoss is double v ? $", validation loss {v:G4}" : "") + status;
+    }
+}
