@@ -64,6 +64,7 @@ public class GenerationTests
     [InlineData(false, 20)]
     public void The_KV_cache_produces_exactly_the_tokens_of_recomputation(bool greedy, int newTokens)
     {
+        using var threads = new SingleThread();
         Seed.All(4);
         using var model = new Gpt(Small);
         var options = new SamplingOptions { Greedy = greedy, TopK = 10, Temperature = 1.5, MaxNewTokens = newTokens, NumSequences = 3, Seed = 11 };

@@ -32,6 +32,7 @@ public class TrainingTests
     [Fact]
     public void A_tiny_GPT_learns_a_repeated_sequence_by_heart()
     {
+        using var threads = new SingleThread();
         Seed.All(1);
         using var model = new Gpt(Tiny);
         var trainer = new LanguageModelTrainer(model, RepeatedPattern(8, 1), RepeatedPattern(8, 2), Fast);
@@ -46,6 +47,7 @@ public class TrainingTests
     [Fact]
     public void Training_steps_leave_the_live_tensor_count_flat()
     {
+        using var threads = new SingleThread();
         Seed.All(2);
         using var model = new Gpt(Tiny);
         var batches = RepeatedPattern(4, 3);
@@ -58,6 +60,7 @@ public class TrainingTests
     [Fact]
     public void Resuming_from_a_checkpoint_continues_the_loss_exactly()
     {
+        using var threads = new SingleThread();
         string path = Path.Combine(Path.GetTempPath(), $"lmc-checkpoint-{Guid.NewGuid():N}.bin");
         try
         {
@@ -100,6 +103,7 @@ public class TrainingTests
     [Fact]
     public void Training_stops_between_steps_when_interrupted()
     {
+        using var threads = new SingleThread();
         using var model = new Gpt(Tiny);
         var batches = RepeatedPattern(2, 1);
         int calls = 0;
