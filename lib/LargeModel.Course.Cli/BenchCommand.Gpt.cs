@@ -51,13 +51,13 @@ static partial class BenchCommand
             double peak = MatmulThroughput.Measure(CPU, 1024, 1.0);
             trainer.Train(w);
             GC.Collect();
-            var (tensorsBefore, rssBefore) = (LiveTensors.Count, RssMegabytes());
+            var (tensorsBefore, rssBefore, managedBefore) = (LiveTensors.Count, RssMegabytes(), GC.GetTotalMemory(true) / 1048576.0);
 
             var clock = Stopwatch.StartNew();
             trainer.Train(n);
             double seconds = clock.Elapsed.TotalSeconds;
             GC.Collect();
-            var (tensorsAfter, rssAfter) = (LiveTensors.Count, RssMegabytes());
+            var (tensorsAfter, rssAfter, managedAfter) = (LiveTensors.Count, RssMegabytes(), GC.GetTotalMemory(true) / 1048576.0);
             double peakAfter = MatmulThroughput.Measure(CPU, 1024, 1.0);
             peak = Math.Max(peak, peakAfter);
 
@@ -67,7 +67,7 @@ static partial class BenchCommand
             Console.WriteLine($"model:      {modelFlops / 1e9:0.00} GFLOP/s, counting 6·N + 12·L·E·T FLOPs per token (N = {matmulParameters:N0} parameters that multiply, T = block)");
             Console.WriteLine($"matmul:     {peak:0.00} GFLOP/s (1024² float32, best of before and after the run)");
             Console.WriteLine($"ratio:      {modelFlops / 1e9 / peak:P0} of the matmul peak");
-            Console.WriteLine($"memory:     live tensors {tensorsBefore} -> {tensorsAfter} ({tensorsAfter - tensorsBefore:+0;-0;0}), RSS {rssBefore:0} MB -> {rssAfter:0} MB ({rssAfter - rssBefore:+0;-0;0} MB) from step {w} to step {w + n}");
+            Console.WriteLine($"memory:     live tensors {tensorsBefore} -> {tensorsAfter} ({tensorsAfter - tensorsBefore:+0;-0;0}), RSS {rssBefore:0} MB -> {rssAfter:0} MB ({rssAfter - rssBefore:+0;-0;0} MB), .NET heap {managedBefore:0.0} MB -> {managedAfter:0.0} MB, from step {w} to step {w + n}");
             foreach (var (x, y) in pool) { x.Dispose(); y.Dispose(); }
             return 0;
         });
