@@ -6,12 +6,14 @@ using LargeModel.Course.Notebooks.Session;
 namespace LargeModel.Course.Cli;
 
 /// <summary><c>course bench</c>: commands that print speed figures (never asserted in tests; read and compared).</summary>
-static class BenchCommand
+static partial class BenchCommand
 {
     public static Command Create()
     {
         var bench = new Command("bench", "Measure and print performance figures.");
         bench.Subcommands.Add(Engine());
+        bench.Subcommands.Add(Train());
+        bench.Subcommands.Add(Generate());
         return bench;
     }
 

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LargeModel.Course.Models;
+
+/// <summary>Optimiser and learning-rate schedule for language models, as GPT-2/3 were trained.</summary>
+public static class GptTraining
+{
+    /// <summary>
+    /// AdamW with weight decay only on parameters with two or more dimensions (weight matrices, embeddings). Biases
+    /// and LayerNorm gains are left alone: shrinking them towards zero does not regularise anything useful (they do
+    /// not multiply inputs into a large fan-out) and decaying LayerNorm gains fights the normalisation.
+    /// </summary>
+    public static optim.Optimizer AdamW(nn.Module model, double learningRate, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95)
+    {
+        var parameters = model.parameters().ToList();
+        var decay = parameters.Where(p => p.dim() >= 2).ToList();
+        var noDecay = parameters.Where(p => p.dim() < 2).ToList();
+        var groups = new List<AdamW.ParamGroup>
+        {
+            new(decay, learningRate, beta1, beta2, 1e-8, weightDecay),
+            new(noDecay, learningRate, beta1, beta2, 1e-8, 0.0),
+        };
+        return optim.AdamW(groups, learningRate, beta1, beta2, 1e-8, weightDecay);
+    }
+
+    /// <summary>
+    /// Linear warm-up from 0 to <paramref name="maxLr"/> over <paramref name="warmupSteps"/>, then a half cosine down to
+    /// <paramref name="minLr"/> at <paramref name="decaySteps"/>, then flat. Warm-up spares the early, badly scaled
+    /// gradients from a full-size step (Adam's statistics are still empty); the cosine spends most of the run at a high
+    /// rate and anneals at the end.
+    /// </summary>
+    public static double WarmupCosine(int step, double maxLr, double minLr, int warmupSteps, int decaySteps)
+    {
+        if (step < warmupSteps) return maxLr * (step + 1) / warmupSteps;
+        if (step >= decaySteps) return minLr;
+        double progress = (double)(step - warmupSteps) / Math.Max(1, decaySteps - warmupSteps);
+        return minLr + 0.5 * (1 + Math.Cos(Math.PI * progress)) * (maxLr - minLr);
+    }
+
+    /// <summary>Sets the learning rate of every parameter group.</summary>
+    public static void SetLearningRate(optim.Optimizer optimizer, double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+    }
+}
+
+/// <summary>Settings of a <see cref="LanguageModelTrainer"/>. Defaults suit the small character-level GPT.</summary>
+public sealed record LanguageModelTrainingOptions
+{
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Where the cosine ends (one tenth of the peak is the usual choice).</summary>
+    public double MinLearningRate { get; init; } = 1e-4;
+    public int WarmupSteps { get; init; } = 100;
+    /// <summary>The step at which the cosine reaches <see cref="MinLearningRate"/>; usually the total step count.</summary>
+    public int DecaySteps { get; init; } = 5000;
+    public double WeightDecay { get; init; } = 0.1;
+    public double Beta1 { get; init; } = 0.9;
+    public double Beta2 { get; init; } = 0.99;
+    /// <summary>Rescale the gradient when its global L2 norm exceeds this (0 or less: no clipping).</summary>
+    public double GradClip { get; init; } = 1.0;
+    /// <summary>Evaluate on validation batches every this many steps (and at the last step).</summary>
+    public int EvalInterval { get; init; } = 250;
+    /// <summary>Validation batches averaged per evaluation.</summary>
+    public int EvalBatches { get; init; } = 20;
+}
+
+/// <summary>One row of the training history; <see cref="ValLoss"/> is set at evaluation steps.</summary>
+public sealed record TrainingRecord(int Step, double TrainLoss, double? ValLoss, double LearningRate);
+
+/// <summary>Training went wrong in a way that more steps will not fix.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>
+/// Trains a language model (any module mapping token ids <c>(B, T)</c> to logits <c>(B, T, V)</c>) on batches the
+/// caller supplies: AdamW with decay on matrices only, warm-up and cosine schedule, gradient clipping, evaluation
+/// every N steps, checkpoints that resume exactly. Each step runs in its own dispose scope so memory stays flat, and
+/// the notebook's stop button (<see cref="Interrupt"/>) is honoured between steps.
+/// </summary>
+public sealed class LanguageModelTrainer
+{
+    readonly nn.Module<Tensor, Tensor> model;
+    readonly Func<(Tensor X, Tensor Y)> trainBatch;
+    readonly Func<(Tensor X, Tensor Y)>? validationBatch;
+    readonly List<TrainingRecord> history = [];
+
+    public LanguageModelTrainer(
+        nn.Module<Tensor, Tensor> model,
+        Func<(Tensor X, Tensor Y)> trainBatch,
+        Func<(Tensor X, Tensor Y)>? validationBatch = null,
+        LanguageModelTrainingOptions? options = null)
+    {
+        this.model = model;
+        this.trainBatch = trainBatch;
+        this.validationBatch = validationBatch;
+        Options = options ?? new LanguageModelTrainingOptions();
+        Optimizer = GptTraining.AdamW(model, Options.LearningRate, Options.WeightDecay, Options.Beta1, Options.Beta2);
+    }
+
+    public LanguageModelTrainingOptions Options { get; }
+    public optim.Optimizer Optimizer { get; }
+
+    /// <summary>Steps taken so far (the next step's number).</summary>
+    public int Step { get; private set; }
+
+    /// <summary>One record per step taken.</summary>
+    public IReadOnlyList<TrainingRecord> History => history;
+
+    /// <summary>The learning rate the schedule gives a step.</summary>
+    public double LearningRateAt(int step) =>
+        GptTraining.WarmupCosine(step, Options.LearningRate, Options.MinLearningRate, Options.WarmupSteps, Options.DecaySteps);
+
+    /// <summary>Takes one optimisation step and returns its record.</summary>
+    public TrainingRecord TrainStep(bool evaluate = false)
+    {
+        Interrupt.ThrowIfRequested();
+        double lr = LearningRateAt(Step);
+        double trainLoss;
+        using (NewDisposeScope())
+        {
+            model.train();
+            GptTraining.SetLearningRate(Optimizer, lr);
+            var (x, y) = trainBatch();
+            var loss = Gpt.Loss(model.forward(x), y);
+            trainLoss = loss.item<float>();
+            if (!double.IsFinite(trainLoss))
+                throw new TrainingDivergedException(
+                    $"The training loss became {trainLoss.ToString(CultureInfo.InvariantCulture)} at step {Step} (learning rate {lr:G3}). " +
+                    "The model's weights are as they were before this step. Try a lower learning rate, a longer warm-up, or gradient clipping.");
+            Optimizer.zero_grad();
+            loss.backward();
+            if (Options.GradClip > 0)
+                nn.utils.clip_grad_norm_(model.parameters(), Options.GradClip);
+            Optimizer.step();
+        }
+        double? valLoss = evaluate && validationBatch is not null ? Evaluate(validationBatch, Options.EvalBatches) : null;
+        var record = new TrainingRecord(Step, trainLoss, valLoss, lr);
+        history.Add(record);
+        Step++;
+        return record;
+    }
+
+    /// <summary>
+    /// Trains for <paramref name="steps"/> more steps, evaluating every <see cref="LanguageModelTrainingOptions.EvalInterval"/>
+    /// steps and at the last one; <paramref name="onEvaluation"/> sees each evaluated record (e.g. to redraw a chart).
+    /// </summary>
+    public IReadOnlyList<TrainingRecord> Train(int steps, Action<TrainingRecord>? onEvaluation = null)
+    {
+        int last = Step + steps - 1;
+        var records = new List<TrainingRecord>(steps);
+        for (int i = 0; i < steps; i++)
+        {
+            bool evaluate = Options.EvalInterval > 0 && (Step % Options.EvalInterval == 0 || Step == last);
+            var record = TrainStep(evaluate);
+            records.Add(record);
+            if (record.ValLoss is not null) onEvaluation?.Invoke(record);
+        }
+        return records;
+    }
+
+    /// <summary>Mean loss over <paramref name="batches"/> batches, in evaluation mode (no dropout) and without gradients.</summary>
+    public double Evaluate(Func<(Tensor X, Tensor Y)> batchSource, int batches)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            double total = 0;
+            for (int i = 0; i < batches; i++)
+            {
+                Interrupt.ThrowIfRequested();
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                var (x, y) = batchSource();
+                total += Gpt.Loss(model.forward(x), y).item<float>();
+            }
+            return total / Math.Max(1, batches);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    const string Magic = "LargeModel.Course checkpoint v1";
+
+    /// <summary>
+    /// Saves the model, the optimiser's moments, the step and the history to <paramref name="path"/>. The file is
+    /// written beside the target and then renamed over it, so an interruption never leaves a half-written checkpoint.
+    /// </summary>
+    public void SaveCheckpoint(string path)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temporary = full + ".tmp-" + Environment.ProcessId;
+        using (var stream = File.Create(temporary))
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(Magic);
+            writer.Write(Step);
+            writer.Write(history.Count);
+            foreach (var r in history)
+            {
+                writer.Write(r.Step);
+                writer.Write(r.TrainLoss);
+                writer.Write(r.ValLoss.HasValue);
+                writer.Write(r.ValLoss ?? 0);
+                writer.Write(r.LearningRate);
+            }
+            model.save(writer);
+            ((dynamic)Optimizer).save_state_dict(writer);
+            writer.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, full, overwrite: true);
+    }
+
+    /// <summary>Restores what <see cref="SaveCheckpoint"/> saved into this trainer's model and optimiser; training continues from the saved step.</summary>
+    public void LoadCheckpoint(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"No checkpoint at {Path.GetFullPath(path)}.", path);
+        using var reader = new BinaryReader(File.OpenRead(path));
+        string magic;
+        try { magic = reader.ReadString(); }
+        catch (EndOfStreamException) { magic = ""; }
+        if (magic != Magic)
+            throw new InvalidDataException($"{path} is not a checkpoint written by LanguageModelTrainer.SaveCheckpoint.");
+        int step = reader.ReadInt32();
+        int count = reader.ReadInt32();
+        var records = new List<TrainingRecord>(count);
+        for (int i = 0; i < count; i++)
+        {
+            int s = reader.ReadInt32();
+            double train = reader.ReadDouble();
+            bool hasVal = reader.ReadBoolean();
+            double val = reader.ReadDouble();
+            double lr = reader.ReadDouble();
+            records.Add(new TrainingRecord(s, train, hasVal ? val : null, lr));
+        }
+        model.load(reader);
+        ((dynamic)Optimizer).load_state_dict(reader);
+        Step = step;
+        history.Clear();
+        history.AddRange(records);
+        Debug.Assert(history.Count == 0 || history[^1].Step == Step - 1);
+    }
+}

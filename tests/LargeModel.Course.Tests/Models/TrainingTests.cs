@@ -1,0 +1,121 @@
+using LargeModel.Course.Models;
+
+namespace LargeModel.Course.Tests.Models;
+
+[Collection(nameof(ModelsCollection))]
+public class TrainingTests
+{
+    static readonly GptConfig Tiny = new(VocabSize: 10, BlockSize: 16, Layers: 2, Heads: 2, Embedding: 32);
+
+    /// <summary>Random windows of a short pattern repeated over and over: a sequence a GPT can learn by heart.</summary>
+    static Func<(Tensor X, Tensor Y)> RepeatedPattern(int batch, int seed)
+    {
+        var random = new Random(seed);
+        int[] pattern = { 3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8 };
+        var text = Enumerable.Range(0, 400).Select(i => (long)pattern[i % pattern.Length]).ToArray();
+        return () =>
+        {
+            var x = new long[batch * Tiny.BlockSize];
+            var y = new long[batch * Tiny.BlockSize];
+            for (int b = 0; b < batch; b++)
+            {
+                int start = random.Next(text.Length - Tiny.BlockSize - 1);
+                Array.Copy(text, start, x, b * Tiny.BlockSize, Tiny.BlockSize);
+                Array.Copy(text, start + 1, y, b * Tiny.BlockSize, Tiny.BlockSize);
+            }
+            return (tensor(x, new long[] { batch, Tiny.BlockSize }), tensor(y, new long[] { batch, Tiny.BlockSize }));
+        };
+    }
+
+    static LanguageModelTrainingOptions Fast => new() { LearningRate = 3e-3, MinLearningRate = 3e-4, WarmupSteps = 20, DecaySteps = 300, EvalInterval = 50, EvalBatches = 2 };
+
+    [Fact]
+    public void A_tiny_GPT_learns_a_repeated_sequence_by_heart()
+    {
+        using var threads = new SingleThread();
+        Seed.All(1);
+        using var model = new Gpt(Tiny);
+        var trainer = new LanguageModelTrainer(model, RepeatedPattern(8, 1), RepeatedPattern(8, 2), Fast);
+        var evaluations = new List<TrainingRecord>();
+        trainer.Train(300, evaluations.Add);
+        Assert.Equal(300, trainer.History.Count);
+        Assert.True(trainer.History[0].TrainLoss > 2.0, $"starts near ln(10): {trainer.History[0].TrainLoss}");
+        Assert.True(evaluations[^1].ValLoss < 0.1, $"validation loss {evaluations[^1].ValLoss}");
+        Assert.Equal(299, evaluations[^1].Step);
+    }
+
+    [Fact]
+    public void Training_steps_leave_the_live_tensor_count_flat()
+    {
+        using var threads = new SingleThread();
+        Seed.All(2);
+        using var model = new Gpt(Tiny);
+        var batches = RepeatedPattern(4, 3);
+        var trainer = new LanguageModelTrainer(model, batches, batches, Fast with { EvalInterval = 5 });
+        trainer.Train(3); // creates gradients and AdamW's moments, which then live on
+        long growth = LiveTensors.Growth(() => trainer.Train(40));
+        Assert.Equal(0, growth);
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_continues_the_loss_exactly()
+    {
+        using var threads = new SingleThread();
+        string path = Path.Combine(Path.GetTempPath(), $"lmc-checkpoint-{Guid.NewGuid():N}.bin");
+        try
+        {
+            var batches = Enumerable.Range(0, 20).Select(_ => RepeatedPattern(4, 5)()).ToArray();
+            int next = 0;
+            Seed.All(3);
+            using var first = new Gpt(Tiny);
+            var trainer = new LanguageModelTrainer(first, () => batches[next++], null, Fast);
+            trainer.Train(10);
+            trainer.SaveCheckpoint(path);
+            var continued = trainer.Train(10).Select(r => r.TrainLoss).ToArray();
+
+            Seed.All(99); // a differently initialised model: everything must come from the checkpoint
+            using var second = new Gpt(Tiny);
+            next = 10;
+            var resumed = new LanguageModelTrainer(second, () => batches[next++], null, Fast);
+            resumed.LoadCheckpoint(path);
+            Assert.Equal(10, resumed.Step);
+            Assert.Equal(trainer.History.Take(10), resumed.History);
+            Assert.Equal(continued, resumed.Train(10).Select(r => r.TrainLoss).ToArray());
+            foreach (var b in batches) { b.X.Dispose(); b.Y.Dispose(); }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_NaN_loss_stops_training_with_a_clear_message()
+    {
+        using var model = new Gpt(Tiny);
+        using (no_grad()) model.TokenEmbedding.fill_(double.NaN);
+        var trainer = new LanguageModelTrainer(model, RepeatedPattern(2, 1), null, Fast);
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Train(5));
+        Assert.Contains("step 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("learning rate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Training_stops_between_steps_when_interrupted()
+    {
+        using var threads = new SingleThread();
+        using var model = new Gpt(Tiny);
+        var batches = RepeatedPattern(2, 1);
+        int calls = 0;
+        var trainer = new LanguageModelTrainer(model, () => { if (++calls == 4) Interrupt.Request(); return batches(); }, null, Fast);
+        try
+        {
+            Assert.Throws<OperationCanceledException>(() => trainer.Train(100));
+        }
+        finally
+        {
+            Interrupt.Reset();
+        }
+        Assert.Equal(4, trainer.Step);
+    }
+}
