@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using TorchSharp.Modules;
+using LargeModel.Course.Optimizers;
+using LargeModel.Course.Training;
 using static TorchSharp.torch;
 
 namespace LargeModel.Course.Models;
@@ -18,26 +18,12 @@ public static class GptTraining
         var parameters = model.parameters().ToList();
         var decay = parameters.Where(p => p.dim() >= 2).ToList();
         var noDecay = parameters.Where(p => p.dim() < 2).ToList();
-        var groups = new List<AdamW.ParamGroup>
+        var groups = new List<TorchSharp.Modules.AdamW.ParamGroup>
         {
             new(decay, learningRate, beta1, beta2, 1e-8, weightDecay),
             new(noDecay, learningRate, beta1, beta2, 1e-8, 0.0),
         };
         return optim.AdamW(groups, learningRate, beta1, beta2, 1e-8, weightDecay);
-    }
-
-    /// <summary>
-    /// Linear warm-up from 0 to <paramref name="maxLr"/> over <paramref name="warmupSteps"/>, then a half cosine down to
-    /// <paramref name="minLr"/> at <paramref name="decaySteps"/>, then flat. Warm-up spares the early, badly scaled
-    /// gradients from a full-size step (Adam's statistics are still empty); the cosine spends most of the run at a high
-    /// rate and anneals at the end.
-    /// </summary>
-    public static double WarmupCosine(int step, double maxLr, double minLr, int warmupSteps, int decaySteps)
-    {
-        if (step < warmupSteps) return maxLr * (step + 1) / warmupSteps;
-        if (step >= decaySteps) return minLr;
-        double progress = (double)(step - warmupSteps) / Math.Max(1, decaySteps - warmupSteps);
-        return minLr + 0.5 * (1 + Math.Cos(Math.PI * progress)) * (maxLr - minLr);
     }
 
     /// <summary>Sets the learning rate of every parameter group.</summary>
@@ -69,9 +55,6 @@ public sealed record LanguageModelTrainingOptions
 
 /// <summary>One row of the training history; <see cref="ValLoss"/> is set at evaluation steps.</summary>
 public sealed record TrainingRecord(int Step, double TrainLoss, double? ValLoss, double LearningRate);
-
-/// <summary>Training went wrong in a way that more steps will not fix.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
 
 /// <summary>
 /// Trains a language model (any module mapping token ids <c>(B, T)</c> to logits <c>(B, T, V)</c>) on batches the
@@ -110,7 +93,7 @@ public sealed class LanguageModelTrainer
 
     /// <summary>The learning rate the schedule gives a step.</summary>
     public double LearningRateAt(int step) =>
-        GptTraining.WarmupCosine(step, Options.LearningRate, Options.MinLearningRate, Options.WarmupSteps, Options.DecaySteps);
+        LearningRateSchedule.WarmupCosine(step, Options.LearningRate, Options.WarmupSteps, Options.DecaySteps, Options.MinLearningRate);
 
     /// <summary>Takes one optimisation step and returns its record.</summary>
     public TrainingRecord TrainStep(bool evaluate = false)
@@ -126,9 +109,7 @@ public sealed class LanguageModelTrainer
             var loss = Gpt.Loss(model.forward(x), y);
             trainLoss = loss.item<float>();
             if (!double.IsFinite(trainLoss))
-                throw new TrainingDivergedException(
-                    $"The training loss became {trainLoss.ToString(CultureInfo.InvariantCulture)} at step {Step} (learning rate {lr:G3}). " +
-                    "The model's weights are as they were before this step. Try a lower learning rate, a longer warm-up, or gradient clipping.");
+                throw new TrainingDivergedException(Step, trainLoss, lr);
             Optimizer.zero_grad();
             loss.backward();
             if (Options.GradClip > 0)

@@ -4,16 +4,24 @@ namespace LargeModel.Course.Training;
 /// The loss became NaN or infinite, so every later step would only spread NaN through the weights. Training stops
 /// before that step's update; the model keeps the last finite weights and <see cref="History"/> the curve so far.
 /// </summary>
-public sealed class TrainingDivergedException(long step, int epoch, double loss, double learningRate, History history)
+public sealed class TrainingDivergedException(long step, int? epoch, double loss, double learningRate, History? history)
     : Exception(Describe(step, epoch, loss, learningRate))
 {
-    public long Step { get; } = step;
-    public int Epoch { get; } = epoch;
-    public double Loss { get; } = loss;
-    public History History { get; } = history;
+    /// <summary>For step-based training (the language-model trainer), which has no epochs.</summary>
+    public TrainingDivergedException(long step, double loss, double learningRate)
+        : this(step, null, loss, learningRate, null)
+    {
+    }
 
-    static string Describe(long step, int epoch, double loss, double learningRate) =>
-        $"Training stopped: the loss became {(double.IsNaN(loss) ? "NaN" : loss > 0 ? "+Infinity" : "-Infinity")} at step {step} (epoch {epoch}), " +
+    public long Step { get; } = step;
+    public int? Epoch { get; } = epoch;
+    public double Loss { get; } = loss;
+
+    /// <summary>The epoch trainer's curve so far (null for step-based training, whose trainer keeps its own).</summary>
+    public History? History { get; } = history;
+
+    static string Describe(long step, int? epoch, double loss, double learningRate) =>
+        $"Training stopped: the loss became {(double.IsNaN(loss) ? "NaN" : loss > 0 ? "+Infinity" : "-Infinity")} at step {step}{(epoch is { } e ? $" (epoch {e})" : "")}, " +
         $"with learning rate {learningRate:G3}. The weights are those from before that step. Things to try: " +
         "a lower learning rate (e.g. 10 times lower); gradient clipping (ClipGradNorm = 1.0); " +
         "checking the inputs and targets for NaN or Infinity and scaling features to a small range; " +

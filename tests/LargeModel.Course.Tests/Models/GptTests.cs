@@ -57,16 +57,6 @@ public class GptTests
     }
 
     [Fact]
-    public void The_learning_rate_warms_up_linearly_then_follows_a_cosine_to_the_minimum()
-    {
-        Assert.Equal(0.1, GptTraining.WarmupCosine(0, 1.0, 0.1, 10, 110), 10);
-        Assert.Equal(1.0, GptTraining.WarmupCosine(9, 1.0, 0.1, 10, 110), 10);
-        Assert.Equal(0.55, GptTraining.WarmupCosine(60, 1.0, 0.1, 10, 110), 10);
-        Assert.Equal(0.1, GptTraining.WarmupCosine(110, 1.0, 0.1, 10, 110), 10);
-        Assert.Equal(0.1, GptTraining.WarmupCosine(500, 1.0, 0.1, 10, 110), 10);
-    }
-
-    [Fact]
     public void The_LSTM_language_model_maps_ids_to_logits()
     {
         Seed.All(2);

@@ -95,7 +95,7 @@ public class TrainingTests
         using var model = new Gpt(Tiny);
         using (no_grad()) model.TokenEmbedding.fill_(double.NaN);
         var trainer = new LanguageModelTrainer(model, RepeatedPattern(2, 1), null, Fast);
-        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Train(5));
+        var error = Assert.Throws<LargeModel.Course.Training.TrainingDivergedException>(() => trainer.Train(5));
         Assert.Contains("step 0", error.Message, StringComparison.Ordinal);
         Assert.Contains("learning rate", error.Message, StringComparison.Ordinal);
     }
