@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace LargeModel.Course;
@@ -26,4 +27,26 @@ public static class CpuThreads
 
     /// <summary>The thread count torch uses now.</summary>
     public static int Current => torch.get_num_threads();
+
+    /// <summary>How libtorch's OpenMP threads wait between operations (<c>OMP_WAIT_POLICY</c>), as the native side sees it.</summary>
+    public static string WaitPolicy => (OperatingSystem.IsWindows() ? null : Marshal.PtrToStringUTF8(GetEnv("OMP_WAIT_POLICY"))) ?? "default";
+
+    /// <summary>
+    /// Asks OpenMP to let idle threads sleep instead of spinning, unless the user chose a policy. A spinning
+    /// thread holds its core, so whenever anything else runs (the browser, VS Code, a second notebook, CI's
+    /// parallel tests) torch's threads fight over the cores and small models train 10 to 20 times slower;
+    /// sleeping costs a few microseconds per operation on an idle machine. Must run before libtorch loads,
+    /// which reads the setting once; .NET's own SetEnvironmentVariable does not reach native code on Unix.
+    /// </summary>
+    internal static void PreferPassiveWaiting()
+    {
+        if (OperatingSystem.IsWindows()) return; // libtorch on Windows uses Intel OpenMP, which yields by itself after a short spin
+        if (string.IsNullOrEmpty(Marshal.PtrToStringUTF8(GetEnv("OMP_WAIT_POLICY")))) SetEnv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    }
+
+    [DllImport("libc", EntryPoint = "getenv")]
+    static extern IntPtr GetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    static extern int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 }

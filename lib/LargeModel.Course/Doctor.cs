@@ -51,7 +51,7 @@ public static class Doctor
 
         try
         {
-            checks.Add(new("CPU threads", true, $"{CpuThreads.Configure(threads)} (of {Environment.ProcessorCount} logical cores; set {CpuThreads.Variable} to change)"));
+            checks.Add(new("CPU threads", true, $"{CpuThreads.Configure(threads)} (of {Environment.ProcessorCount} logical cores; set {CpuThreads.Variable} to change), OpenMP wait policy {CpuThreads.WaitPolicy}"));
         }
         catch (ArgumentOutOfRangeException e)
         {

@@ -1,3 +1,5 @@
+using LargeModel.Course.Native;
+
 namespace LargeModel.Course.Tests;
 
 /// <summary>Tests that read or set process-wide settings (environment variables, thread count) run one at a time.</summary>
@@ -50,6 +52,15 @@ public class DeviceTests
     {
         var error = Assert.Throws<ArgumentException>(() => Devices.Choose("tpu"));
         Assert.Contains("auto, cpu, cuda or cuda:N", error.Message);
+    }
+
+    [Fact]
+    public void Idle_torch_threads_sleep_instead_of_spinning_unless_the_user_chose_otherwise()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        TorchNative.Load();
+        string expected = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE"; // a user's own choice is kept
+        Assert.Equal(expected, CpuThreads.WaitPolicy);
     }
 
     [Fact]

@@ -45,6 +45,7 @@ public static class TorchNative
     internal static void LoadEarly()
 #pragma warning restore CA2255
     {
+        CpuThreads.PreferPassiveWaiting();
         if (!OperatingSystem.IsLinux()) return;
         try
         {
