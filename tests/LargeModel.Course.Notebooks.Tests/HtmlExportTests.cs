@@ -23,10 +23,17 @@ public class TexToMathMlTests
     {
         var matrix = TexToMathMl.Convert(@"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", display: false);
         Assert.Equal(2, Regex.Matches(matrix, "<mtr>").Count);
-        Assert.Equal(4, Regex.Matches(matrix, "<mtd>").Count);
+        Assert.Equal(4, Regex.Matches(matrix, "<mtd[ >]").Count);
         Assert.Contains("<mo>(</mo><mtable>", matrix);
         var sum = TexToMathMl.Convert(@"\sum_{i=1}^{n} x_i", display: true);
         Assert.Contains("<munderover><mo>∑</mo>", sum);
+    }
+
+    [Fact]
+    public void Text_keeps_its_spaces_and_primes_stay_on_their_symbol()
+    {
+        Assert.Contains("<mtext>with probability p</mtext>", TexToMathMl.Convert(@"x \text{with probability p}", display: false));
+        Assert.Contains("<msup><mi>ϕ</mi><mrow><mo>′</mo></mrow></msup>", HtmlExport.RenderMarkdown(@"The derivative $\phi'(z)$ is"));
     }
 
     [Fact]

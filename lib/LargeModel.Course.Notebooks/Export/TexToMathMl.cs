@@ -28,7 +28,9 @@ public static class TexToMathMl
             char c = tex[i];
             if (char.IsWhiteSpace(c))
             {
-                i++;
+                // Kept as one token: math ignores spaces, but \text{...} must keep them.
+                while (i < tex.Length && char.IsWhiteSpace(tex[i])) i++;
+                tokens.Add(" ");
             }
             else if (c == '\\' && i + 1 < tex.Length && char.IsLetter(tex[i + 1]))
             {
@@ -60,9 +62,25 @@ public static class TexToMathMl
     {
         int at;
 
-        string? Peek => at < tokens.Count ? tokens[at] : null;
+        string? Peek
+        {
+            get
+            {
+                SkipSpaces();
+                return at < tokens.Count ? tokens[at] : null;
+            }
+        }
 
-        string Next() => at < tokens.Count ? tokens[at++] : throw new FormatException("unexpected end of formula");
+        string Next()
+        {
+            SkipSpaces();
+            return at < tokens.Count ? tokens[at++] : throw new FormatException("unexpected end of formula");
+        }
+
+        void SkipSpaces()
+        {
+            while (at < tokens.Count && tokens[at] == " ") at++;
+        }
 
         void Expect(string token)
         {
@@ -128,7 +146,8 @@ public static class TexToMathMl
             int depth = 0;
             while (true)
             {
-                string t = Next();
+                if (at >= tokens.Count) throw new FormatException("unexpected end of formula");
+                string t = tokens[at++]; // spaces included: this is text
                 if (t == "{") depth++;
                 if (t == "}" && depth-- == 0) break;
                 text.Append(t.StartsWith('\\') && t.Length == 2 ? t[1..] : t);
@@ -189,7 +208,7 @@ public static class TexToMathMl
                     return $"<mrow>{open}{inner}{close}</mrow>";
                 case "\\begin":
                     return Environment(RawText());
-                case "\\big" or "\\Big" or "\\bigg" or "\\Bigg" or "\\displaystyle" or "\\limits" or "\\nolimits":
+                case "\\big" or "\\Big" or "\\bigg" or "\\Bigg" or "\\displaystyle" or "\\textstyle" or "\\limits" or "\\nolimits":
                     return "";
             }
             if (Spaces.TryGetValue(token, out var width)) return $"<mspace width=\"{width}\"></mspace>";
@@ -218,9 +237,12 @@ public static class TexToMathMl
                 }
             }
             if (rows.Count > 1 && rows[^1] is [""]) rows.RemoveAt(rows.Count - 1);
-            string align = name is "aligned" or "align" or "align*" or "split" ? " columnalign=\"right left\"" : name == "cases" ? " columnalign=\"left left\"" : "";
-            var table = new StringBuilder($"<mtable{align}>");
-            foreach (var r in rows) table.Append("<mtr>").Append(string.Concat(r.Select(cell => $"<mtd><mrow>{cell}</mrow></mtd>"))).Append("</mtr>");
+            // Browsers draw MathML Core, which has no columnalign: aligned equations align through CSS instead.
+            string[] align = name is "aligned" or "align" or "align*" or "split" ? ["right", "left"] : name == "cases" ? ["left", "left"] : ["center"];
+            var table = new StringBuilder("<mtable>");
+            foreach (var r in rows)
+                table.Append("<mtr>").Append(string.Concat(r.Select((cell, i) =>
+                    $"<mtd style=\"text-align:{align[i % align.Length]};padding:0.15em 0.1em\"><mrow>{cell}</mrow></mtd>"))).Append("</mtr>");
             table.Append("</mtable>");
             return name switch
             {
