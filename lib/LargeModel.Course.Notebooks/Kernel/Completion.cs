@@ -58,7 +58,10 @@ public static class Completion
             {
                 ["_jupyter_types_experimental"] = new JsonArray(distinct.Select(m => (JsonNode?)new JsonObject
                 {
-                    ["start"] = startCodePoints, ["end"] = cursorCodePoints, ["text"] = m.Name, ["type"] = m.Kind,
+                    ["start"] = startCodePoints,
+                    ["end"] = cursorCodePoints,
+                    ["text"] = m.Name,
+                    ["type"] = m.Kind,
                 }).ToArray()),
             },
         };

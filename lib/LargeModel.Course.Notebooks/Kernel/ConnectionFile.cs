@@ -50,8 +50,16 @@ public sealed record ConnectionFile(string Transport, string Ip, int ShellPort, 
     {
         var json = new JsonObject
         {
-            ["transport"] = Transport, ["ip"] = Ip, ["shell_port"] = ShellPort, ["control_port"] = ControlPort, ["stdin_port"] = StdinPort,
-            ["iopub_port"] = IopubPort, ["hb_port"] = HeartbeatPort, ["key"] = Key, ["signature_scheme"] = SignatureScheme, ["kernel_name"] = KernelSpec.Name,
+            ["transport"] = Transport,
+            ["ip"] = Ip,
+            ["shell_port"] = ShellPort,
+            ["control_port"] = ControlPort,
+            ["stdin_port"] = StdinPort,
+            ["iopub_port"] = IopubPort,
+            ["hb_port"] = HeartbeatPort,
+            ["key"] = Key,
+            ["signature_scheme"] = SignatureScheme,
+            ["kernel_name"] = KernelSpec.Name,
         };
         File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }

@@ -109,8 +109,12 @@ public sealed class KernelClient : IDisposable
     {
         string id = Send(Channel.Shell, "execute_request", new JsonObject
         {
-            ["code"] = code, ["silent"] = silent, ["store_history"] = storeHistory, ["user_expressions"] = new JsonObject(),
-            ["allow_stdin"] = input is not null, ["stop_on_error"] = true,
+            ["code"] = code,
+            ["silent"] = silent,
+            ["store_history"] = storeHistory,
+            ["user_expressions"] = new JsonObject(),
+            ["allow_stdin"] = input is not null,
+            ["stop_on_error"] = true,
         });
         var deadline = DateTime.UtcNow + timeout;
         var iopubMessages = new List<JupyterMessage>();
@@ -146,8 +150,12 @@ public sealed class KernelClient : IDisposable
 
     static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    bool disposed;
+
     public void Dispose()
     {
+        if (disposed) return; // NetMQ does not like a socket disposed twice
+        disposed = true;
         foreach (var socket in new NetMQSocket[] { shell, control, stdin, iopub, heartbeat }) socket.Dispose();
     }
 }

@@ -166,7 +166,8 @@ sealed class ShellHandler(JupyterKernel kernel, CSharpSession session, TextWrite
             {
                 done.SetException(e);
             }
-        }, maxStackSize: 64 * 1024 * 1024) { IsBackground = true, Name = "cell" };
+        }, maxStackSize: 64 * 1024 * 1024)
+        { IsBackground = true, Name = "cell" };
         thread.Start();
         return done.Task;
     }
