@@ -10,6 +10,7 @@ namespace LargeModel.Course.Notebooks.Tests.Kernel;
 /// Chromium driven through chromedriver (WebDriver over HTTP), "Run All" on a notebook, then the rendered page is
 /// checked for a drawn Plotly chart, and a screenshot is kept in artifacts/browser/.
 /// </summary>
+[Collection(nameof(KernelProcesses))]
 public class BrowserTests
 {
     static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90), RunLimit = TimeSpan.FromMinutes(5);

@@ -4,6 +4,13 @@ using LargeModel.Course.Notebooks.Kernel;
 
 namespace LargeModel.Course.Notebooks.Tests.Kernel;
 
+/// <summary>
+/// Tests that start kernel processes, Jupyter servers or browsers run one at a time: on a 2-core machine they
+/// would otherwise starve each other and make timing-sensitive checks (interrupt promptness) flaky.
+/// </summary>
+[CollectionDefinition(nameof(KernelProcesses))]
+public class KernelProcesses;
+
 /// <summary>A real <c>course kernel start</c> process on loopback, with a client connected and ready.</summary>
 sealed class KernelProcess : IDisposable
 {

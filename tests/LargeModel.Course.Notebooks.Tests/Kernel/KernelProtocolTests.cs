@@ -6,6 +6,7 @@ using LargeModel.Course.Notebooks.Kernel;
 namespace LargeModel.Course.Notebooks.Tests.Kernel;
 
 /// <summary>The kernel over real sockets: a C# Jupyter client against a real <c>course kernel start</c> process.</summary>
+[Collection(nameof(KernelProcesses))]
 public class KernelProtocolTests
 {
     static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

@@ -4,6 +4,7 @@ using LargeModel.Course.Notebooks.Kernel;
 namespace LargeModel.Course.Notebooks.Tests.Kernel;
 
 /// <summary><c>course kernel install | uninstall | list</c>, run as a learner runs them, into a temporary Jupyter data folder.</summary>
+[Collection(nameof(KernelProcesses))]
 public class KernelSpecTests : IDisposable
 {
     readonly string data = Directory.CreateTempSubdirectory("course-jupyter-data-").FullName;

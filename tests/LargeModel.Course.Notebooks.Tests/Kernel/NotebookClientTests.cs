@@ -6,6 +6,7 @@ namespace LargeModel.Course.Notebooks.Tests.Kernel;
 /// End to end with Debian's Jupyter client: nbclient starts the installed kernel from the notebook's kernelspec
 /// (<c>.net-csharp</c>), runs every cell and saves the executed notebook, as <c>jupyter nbconvert --execute</c> does.
 /// </summary>
+[Collection(nameof(KernelProcesses))]
 public class NotebookClientTests
 {
     const string Install = "sudo apt-get install python3-nbclient python3-jupyter-client";
