@@ -31,7 +31,8 @@ static class KernelBench
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("The kernel process did not start.");
-        process.ErrorDataReceived += (_, _) => { };
+        var kernelLog = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) => { lock (kernelLog) kernelLog.AppendLine(e.Data); };
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
@@ -63,6 +64,11 @@ static class KernelBench
             client.Send(Channel.Control, "shutdown_request", new JsonObject { ["restart"] = false });
             if (!process.WaitForExit(10_000)) process.Kill(entireProcessTree: true);
             return 0;
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            lock (kernelLog) Console.Error.WriteLine($"The kernel's log:\n{kernelLog}");
+            throw;
         }
         finally
         {

@@ -62,6 +62,8 @@ public sealed record ConnectionFile(string Transport, string Ip, int ShellPort, 
             ["kernel_name"] = KernelSpec.Name,
         };
         File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        // The key lets anyone who reads it run code as you: only you may read it, as jupyter_client does.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     static int[] FreePorts(int count)

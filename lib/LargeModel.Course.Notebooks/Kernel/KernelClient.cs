@@ -55,8 +55,12 @@ public sealed class KernelClient : IDisposable
     /// <summary>The next message on <paramref name="channel"/>, or null after <paramref name="timeout"/>.</summary>
     public JupyterMessage? Receive(Channel channel, TimeSpan timeout)
     {
-        var wire = new NetMQMessage();
-        if (!Socket(channel).TryReceiveMultipartMessage(timeout, ref wire)) return null;
+        var wire = Poll(() =>
+        {
+            var received = new NetMQMessage();
+            return Socket(channel).TryReceiveMultipartMessage(TimeSpan.Zero, ref received) ? received : null;
+        }, timeout);
+        if (wire is null) return null;
         var message = JupyterMessage.Parse(wire.Select(f => f.ToByteArray()).ToList(), Signer, out var rejection);
         return message ?? throw new InvalidDataException($"The kernel sent a message this client rejects: {rejection}.");
     }
@@ -138,12 +142,30 @@ public sealed class KernelClient : IDisposable
     public bool Heartbeat(byte[] payload, TimeSpan timeout)
     {
         heartbeat.SendFrame(payload);
-        if (heartbeat.TryReceiveFrameBytes(timeout, out var echo)) return echo.AsSpan().SequenceEqual(payload);
+        var echo = Poll(() => heartbeat.TryReceiveFrameBytes(TimeSpan.Zero, out var bytes) ? bytes : null, timeout);
+        if (echo is not null) return echo.AsSpan().SequenceEqual(payload);
         heartbeat.Dispose(); // a REQ socket that missed its answer cannot send again
         heartbeat = new RequestSocket();
         heartbeat.Options.Linger = TimeSpan.Zero;
         heartbeat.Connect(connection.Address(connection.HeartbeatPort));
         return false;
+    }
+
+    /// <summary>
+    /// Tries <paramref name="receive"/> without blocking until it yields or the time is up. NetMQ's own timed receive
+    /// can overrun its timeout and spin a core (on a subscriber socket, seen here every few dozen runs), so the
+    /// waiting happens here: briefly spinning, then in 1 ms sleeps.
+    /// </summary>
+    static T? Poll<T>(Func<T?> receive, TimeSpan timeout) where T : class
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int attempt = 0; ; attempt++)
+        {
+            if (receive() is { } received) return received;
+            if (clock.Elapsed >= timeout) return null;
+            if (attempt < 20) Thread.Yield();
+            else Thread.Sleep(1);
+        }
     }
 
     NetMQSocket Socket(Channel channel) => channel switch { Channel.Shell => shell, Channel.Control => control, Channel.Stdin => stdin, _ => iopub };
