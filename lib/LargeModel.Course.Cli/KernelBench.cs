@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using LargeModel.Course.Notebooks.Kernel;
+
+namespace LargeModel.Course.Cli;
+
+/// <summary>
+/// <c>course kernel bench</c>: starts the kernel as Jupyter would and prints how long it takes to become idle and
+/// the median round trip of a trivial cell. Figures, not assertions: a benchmark, not a test.
+/// </summary>
+static class KernelBench
+{
+    public static Command Create()
+    {
+        var count = new Option<int>("--count") { Description = "How many trivial execute requests to time.", DefaultValueFactory = _ => 100 };
+        var command = new Command("bench", "Measure kernel start-up to idle and the round trip of a trivial cell.") { count };
+        command.SetAction(result => Run(Math.Max(1, result.GetValue(count))));
+        return command;
+    }
+
+    static int Run(int count)
+    {
+        string folder = Directory.CreateTempSubdirectory("course-kernel-bench-").FullName;
+        string file = Path.Combine(folder, "kernel.json");
+        var connection = ConnectionFile.CreateLocal();
+        connection.Write(file);
+        var command = KernelSpec.CourseCommand();
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = folder };
+        foreach (var argument in command.Skip(1).Concat(["kernel", "start", file])) start.ArgumentList.Add(argument);
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("The kernel process did not start.");
+        var kernelLog = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) => { lock (kernelLog) kernelLog.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        try
+        {
+            using var client = new KernelClient(connection);
+            client.WaitReady(TimeSpan.FromSeconds(60));
+            double startup = clock.Elapsed.TotalMilliseconds;
+
+            clock.Restart();
+            var (first, _) = client.Execute("1 + 1", TimeSpan.FromSeconds(60));
+            double firstCell = clock.Elapsed.TotalMilliseconds;
+            if (first?.Content["status"]?.GetValue<string>() != "ok") throw new InvalidOperationException("The first cell failed: " + first?.Content.ToJsonString());
+
+            var times = new List<double>(count);
+            for (int i = 0; i < count; i++)
+            {
+                clock.Restart();
+                var (reply, _) = client.Execute("1 + 1", TimeSpan.FromSeconds(30));
+                times.Add(clock.Elapsed.TotalMilliseconds);
+                if (reply?.Content["status"]?.GetValue<string>() != "ok") throw new InvalidOperationException($"Cell {i} failed.");
+            }
+            times.Sort();
+            Console.WriteLine($"kernel start to idle (kernel_info answered, iopub idle):  {startup,8:0} ms");
+            Console.WriteLine($"first cell (compiler warm-up included):                {firstCell,8:0} ms");
+            Console.WriteLine($"trivial execute_request round trip, median of {count,3}:    {times[count / 2],8:0.0} ms  (min {times[0]:0.0}, max {times[^1]:0.0})");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}");
+
+            client.Send(Channel.Control, "shutdown_request", new JsonObject { ["restart"] = false });
+            if (!process.WaitForExit(10_000)) process.Kill(entireProcessTree: true);
+            return 0;
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            lock (kernelLog) Console.Error.WriteLine($"The kernel's log:\n{kernelLog}");
+            throw;
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace LargeModel.Course.Notebooks.Tests.Kernel;
+
+/// <summary>Runs the real <c>course</c> command (this build's) and finds files in the repository.</summary>
+static class Course
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string KernelTests => Path.Combine(RepositoryRoot, "tests", "LargeModel.Course.Notebooks.Tests", "Kernel");
+
+    public static (int ExitCode, string Output) Run(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var command = LargeModel.Course.Notebooks.Kernel.KernelSpec.CourseCommand(AppContext.BaseDirectory);
+        return Program(command[0], command.Skip(1).Concat(arguments), environment, TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Runs a program to the end (or kills it at the timeout) and returns its exit code and merged output.</summary>
+    public static (int ExitCode, string Output) Program(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        var output = new StringBuilder();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            lock (output) return (-1, $"timed out after {timeout.TotalSeconds:0} s\n{output}");
+        }
+        process.WaitForExit();
+        lock (output) return (process.ExitCode, output.ToString());
+    }
+
+    static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "LargeModel.Course.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("The repository root (LargeModel.Course.sln) was not found above the test folder.");
+    }
+}

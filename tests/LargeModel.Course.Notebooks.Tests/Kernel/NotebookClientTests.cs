@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+
+namespace LargeModel.Course.Notebooks.Tests.Kernel;
+
+/// <summary>
+/// End to end with Debian's Jupyter client: nbclient starts the installed kernel from the notebook's kernelspec
+/// (<c>.net-csharp</c>), runs every cell and saves the executed notebook, as <c>jupyter nbconvert --execute</c> does.
+/// </summary>
+[Collection(nameof(KernelProcesses))]
+public class NotebookClientTests
+{
+    const string Install = "sudo apt-get install python3-nbclient python3-jupyter-client";
+
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string> { Path.Combine("tests", "LargeModel.Course.Notebooks.Tests", "Kernel", "Notebooks", "kernel-smoke.ipynb") };
+        string lessons = Path.Combine(Course.RepositoryRoot, "notebooks");
+        if (Directory.Exists(lessons))
+            foreach (var notebook in Directory.GetFiles(lessons, "*.ipynb").Order(StringComparer.Ordinal))
+                data.Add(Path.GetRelativePath(Course.RepositoryRoot, notebook));
+        return data;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Notebooks))]
+    public void Nbclient_executes_the_notebook_through_the_installed_kernel_without_errors(string notebook)
+    {
+        string python = Requires.Python(Install, "nbclient", "nbformat", "jupyter_client");
+        string work = Directory.CreateTempSubdirectory("course-nbclient-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string> { ["JUPYTER_DATA_DIR"] = Path.Combine(work, "jupyter") };
+            var (installed, installOutput) = Course.Run(environment, "kernel", "install");
+            Assert.True(installed == 0, installOutput);
+
+            string source = Path.Combine(Course.RepositoryRoot, notebook);
+            string quick = QuickCopy(source, Path.Combine(work, "quick.ipynb"));
+            string executed = Path.Combine(work, "executed.ipynb");
+            var (exit, output) = Course.Program(python, [Path.Combine(Course.KernelTests, "execute_notebook.py"), quick, executed, "900", Path.GetDirectoryName(source)!],
+                environment, TimeSpan.FromMinutes(20));
+            Assert.True(exit == 0, $"nbclient failed on {notebook}:\n{output}");
+
+            var cells = JsonNode.Parse(File.ReadAllText(executed))!["cells"]!.AsArray();
+            var outputs = cells.SelectMany(c => c!["outputs"]?.AsArray() ?? []).ToList();
+            Assert.DoesNotContain(outputs, o => o!["output_type"]?.GetValue<string>() == "error");
+            Assert.All(cells.Where(c => c!["cell_type"]!.GetValue<string>() == "code"), c => Assert.NotNull(c!["execution_count"]?.GetValue<int?>()));
+            if (notebook.EndsWith("kernel-smoke.ipynb", StringComparison.Ordinal))
+            {
+                Assert.Contains(outputs, o => o!["output_type"]?.GetValue<string>() == "stream" && Text(o["text"]).Contains("hello from C#", StringComparison.Ordinal));
+                Assert.Contains(outputs, o => o!["output_type"]?.GetValue<string>() == "display_data" && Text(o["data"]!["text/plain"]) == "step 2");
+            }
+            // Every lesson draws at least one chart; the executed file carries it (plotly JSON and the offline HTML).
+            var chart = outputs.FirstOrDefault(o => o!["data"]?["application/vnd.plotly.v1+json"] is not null);
+            Assert.True(chart is not null, $"{notebook}: the executed notebook carries no Plotly chart");
+            Assert.NotNull(chart!["data"]!["application/vnd.plotly.v1+json"]!["data"]!.AsArray().FirstOrDefault());
+            Assert.Contains("Plotly.newPlot", Text(chart["data"]!["text/html"]), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>nbformat stores multi-line strings as a string or as a list of lines.</summary>
+    static string Text(JsonNode? node) => node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node?.GetValue<string>() ?? "";
+
+    /// <summary>A copy with the notebook's <c>// quick:</c> parameter values injected after its parameters cell, as papermill does.</summary>
+    static string QuickCopy(string source, string destination)
+    {
+        var notebook = JsonNode.Parse(File.ReadAllText(source))!;
+        var cells = notebook["cells"]!.AsArray();
+        int index = cells.ToList().FindIndex(c => c!["metadata"]?["tags"]?.AsArray().Any(t => t!.GetValue<string>() == Running.Parameters.Tag) == true);
+        if (index >= 0)
+        {
+            var declared = Running.Parameters.Read(Text(cells[index]!["source"]));
+            if (Running.Parameters.Injection(declared, new Dictionary<string, string>(), quick: true) is { } code)
+            {
+                cells.Insert(index + 1, new JsonObject
+                {
+                    ["cell_type"] = "code",
+                    ["execution_count"] = null,
+                    ["id"] = "injected-parameters",
+                    ["metadata"] = new JsonObject { ["tags"] = new JsonArray(Running.Parameters.InjectedTag) },
+                    ["outputs"] = new JsonArray(),
+                    ["source"] = code,
+                });
+            }
+        }
+        File.WriteAllText(destination, notebook.ToJsonString());
+        return destination;
+    }
+}
