@@ -4,6 +4,7 @@ using LargeModel.Course.Training;
 
 namespace LargeModel.Course.Tests;
 
+[Collection(nameof(Models.ModelsCollection))] // requests the process-wide Interrupt
 public class TrainerTests
 {
     static LinearRegressionData Line(int samples = 256, long seed = 0) =>
@@ -106,6 +107,29 @@ public class TrainerTests
         Assert.Equal(20, history.StepCount);
         Assert.Single(history.Epochs); // the first epoch (16 steps) finished; the second was cut short
         Assert.Contains("cancelled", history.ToString());
+    }
+
+    [Fact]
+    public void A_notebook_interrupt_stops_training_and_the_cell_while_keeping_the_history()
+    {
+        using var data = Line();
+        var model = Linear();
+        var trainer = new Trainer(model, new SGD(model.parameters(), 0.1), Losses.MeanSquaredError)
+        {
+            BatchSize = 16,
+            ReportEverySteps = 1,
+            OnProgress = p => { if (p.Step == 20) Interrupt.Request(); },
+        };
+        try
+        {
+            Assert.Throws<OperationCanceledException>(() => trainer.Fit(data, epochs: 100));
+            Assert.True(trainer.History.Cancelled);
+            Assert.Equal(20, trainer.History.StepCount);
+        }
+        finally
+        {
+            Interrupt.Reset();
+        }
     }
 
     [Fact]
