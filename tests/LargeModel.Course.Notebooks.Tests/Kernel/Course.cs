@@ -6,7 +6,7 @@ namespace LargeModel.Course.Notebooks.Tests.Kernel;
 /// <summary>Runs the real <c>course</c> command (this build's) and finds files in the repository.</summary>
 static class Course
 {
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => Repository.Root;
 
     public static string KernelTests => Path.Combine(RepositoryRoot, "tests", "LargeModel.Course.Notebooks.Tests", "Kernel");
 
@@ -36,12 +36,5 @@ static class Course
         }
         process.WaitForExit();
         lock (output) return (process.ExitCode, output.ToString());
-    }
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "LargeModel.Course.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("The repository root (LargeModel.Course.sln) was not found above the test folder.");
     }
 }
