@@ -20,8 +20,8 @@ static partial class BenchCommand
     {
         var block = new Option<int>("--block") { Description = "Context length (tokens per sequence).", DefaultValueFactory = _ => 64 };
         var batch = new Option<int>("--batch") { Description = "Sequences per step.", DefaultValueFactory = _ => 12 };
-        var steps = new Option<int>("--steps") { Description = "Timed steps (1000 for the full memory check).", DefaultValueFactory = _ => 100 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first.", DefaultValueFactory = _ => 10 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps (the full memory check: --warmup 1000 --steps 1000).", DefaultValueFactory = _ => 100 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps first (the allocator settles over the first few hundred).", DefaultValueFactory = _ => 10 };
         var unfused = new Option<bool>("--unfused") { Description = "Use the written-out attention instead of the fused kernel." };
         var command = new Command("train", "Time GPT training steps (defaults: nanoGPT's CPU configuration) and check memory stays flat.")
         { Layers, Heads, Embedding, Vocab, block, batch, steps, warmup, unfused, Threads };
