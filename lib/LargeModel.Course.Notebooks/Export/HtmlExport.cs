@@ -50,14 +50,7 @@ public static partial class HtmlExport
     }
 
     /// <summary>Writes the page beside-then-rename, so a half-written page never replaces a good one.</summary>
-    public static void Write(Notebook notebook, string path)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = $"{full}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, Render(notebook), new UTF8Encoding(false));
-        File.Move(temporary, full, overwrite: true);
-    }
+    public static void Write(Notebook notebook, string path) => AtomicFile.WriteAllText(path, Render(notebook));
 
     static string CodeCell(Cell cell, string language, ref int charts)
     {

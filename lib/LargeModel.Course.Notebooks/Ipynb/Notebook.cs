@@ -109,21 +109,7 @@ public sealed class Notebook
     /// Writes the notebook so that a reader never sees half a file: a temporary file beside the target,
     /// then a rename over it. An interrupted save leaves the previous version intact.
     /// </summary>
-    public void Save(string path)
-    {
-        string full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        string temporary = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temporary, ToJson(), new UTF8Encoding(false));
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>Removes outputs and execution counts: the form in which notebooks are committed.</summary>
     public void ClearOutputs()

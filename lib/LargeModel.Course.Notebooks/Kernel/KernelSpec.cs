@@ -85,10 +85,7 @@ public static class KernelSpec
                 $"{folder} already holds another kernel named {Name} (\"{existing.DisplayName}\", probably .NET Interactive). " +
                 "It was left as it is; run the install again with --force to replace it with the course's kernel.");
         Directory.CreateDirectory(folder);
-        string file = Path.Combine(folder, "kernel.json");
-        string temporary = file + ".tmp";
-        File.WriteAllText(temporary, KernelJson(command, threads).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temporary, file, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(folder, "kernel.json"), KernelJson(command, threads).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return folder;
     }
 

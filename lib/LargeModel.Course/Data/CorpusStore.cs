@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -143,11 +142,5 @@ public sealed class CorpusStore
     }
 
     /// <summary>Writes a text file through a temporary name, so a reader never sees half of it.</summary>
-    internal static void WriteText(string path, string text)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temporary = $"{path}.tmp-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
-        File.WriteAllText(temporary, text, new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
-    }
+    internal static void WriteText(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

@@ -173,12 +173,9 @@ public sealed class LanguageModelTrainer
     /// </summary>
     public void SaveCheckpoint(string path)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = full + ".tmp-" + Environment.ProcessId;
-        using (var stream = File.Create(temporary))
-        using (var writer = new BinaryWriter(stream))
+        AtomicFile.Write(path, stream =>
         {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(Step);
             writer.Write(history.Count);
@@ -193,9 +190,7 @@ public sealed class LanguageModelTrainer
             model.save(writer);
             ((dynamic)Optimizer).save_state_dict(writer);
             writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, full, overwrite: true);
+        });
     }
 
     /// <summary>Restores what <see cref="SaveCheckpoint"/> saved into this trainer's model and optimiser; training continues from the saved step.</summary>

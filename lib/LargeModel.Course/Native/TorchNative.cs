@@ -165,11 +165,8 @@ public static class TorchNative
         string target = Path.Combine(folder, FileName);
         if (File.Exists(target) && new FileInfo(target).Length == patched.Length) return target;
 
-        // Write beside, then rename: a half-written library must never be picked up by a later run.
-        Directory.CreateDirectory(folder);
-        string temporary = $"{target}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temporary, patched);
-        File.Move(temporary, target, overwrite: true);
+        // A half-written library must never be picked up by a later run.
+        AtomicFile.WriteAllBytes(target, patched);
         return target;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -86,12 +85,7 @@ public sealed class CharTokenizer : ITokenizer
     /// <summary>Saves the vocabulary as JSON, so a trained model can be reloaded with the ids it learned.</summary>
     public void Save(string path)
     {
-        var text = JsonSerializer.Serialize(new SavedVocabulary(Name, symbols), json);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = full + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        File.WriteAllText(temporary, text, new UTF8Encoding(false));
-        File.Move(temporary, full, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new SavedVocabulary(Name, symbols), json));
     }
 
     public static CharTokenizer Load(string path)

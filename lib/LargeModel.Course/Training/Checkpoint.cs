@@ -60,30 +60,15 @@ public static class Checkpoint
             Signature(model), history, weights.Length, optimizerState.Length, Hash(weights, optimizerState));
         byte[] header = JsonSerializer.SerializeToUtf8Bytes(info, Json);
 
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-                {
-                    writer.Write(Encoding.ASCII.GetBytes(Magic));
-                    writer.Write(header.Length);
-                    writer.Write(header);
-                    writer.Write(weights);
-                    writer.Write(optimizerState);
-                }
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+            using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+            writer.Write(Encoding.ASCII.GetBytes(Magic));
+            writer.Write(header.Length);
+            writer.Write(header);
+            writer.Write(weights);
+            writer.Write(optimizerState);
+        });
     }
 
     /// <summary>
