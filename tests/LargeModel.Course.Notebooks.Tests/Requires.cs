@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LargeModel.Course.TestSupport;
 
 namespace LargeModel.Course.Notebooks.Tests;
 
@@ -9,7 +10,7 @@ namespace LargeModel.Course.Notebooks.Tests;
 /// </summary>
 public static class Requires
 {
-    public static bool InCI => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool InCI => OutsideTools.InCI;
 
     /// <summary>Skips (locally) or fails (in CI) unless <paramref name="available"/>.</summary>
     public static void Tool(bool available, string what, string install)
@@ -36,10 +37,7 @@ public static class Requires
         return found!;
     }
 
-    public static string? OnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(dir => OperatingSystem.IsWindows() ? [Path.Combine(dir, name + ".exe"), Path.Combine(dir, name)] : new[] { Path.Combine(dir, name) })
-            .FirstOrDefault(File.Exists);
+    public static string? OnPath(string name) => OutsideTools.OnPath(name);
 
     static bool Succeeds(string program, params string[] arguments)
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using LargeModel.Course.TestSupport;
 
 namespace LargeModel.Course.Tests.Data;
 
@@ -11,7 +12,7 @@ public sealed class NpmFactAttribute : FactAttribute
 {
     public NpmFactAttribute()
     {
-        if (!Requires.NpmAvailable && Environment.GetEnvironmentVariable("CI") != "true")
+        if (!Requires.NpmAvailable && !OutsideTools.InCI)
             Skip = "npm was not found on the PATH (install Node.js to run the corpus fetch tests; in CI they must run).";
     }
 }
