@@ -1,3 +1,4 @@
+using LargeModel.Course.Optimizers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -83,7 +84,7 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     public long CountParameters() => parameters().Sum(p => p.numel());
 
     /// <summary>AdamW with weight decay on the weight matrices and embeddings only (see <see cref="GptTraining.AdamW"/>).</summary>
-    public optim.Optimizer ConfigureOptimizer(double learningRate, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95) =>
+    public FlatAdamW ConfigureOptimizer(double learningRate, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95) =>
         GptTraining.AdamW(this, learningRate, weightDecay, beta1, beta2);
 
     void InitialiseWeights()

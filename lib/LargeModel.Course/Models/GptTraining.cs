@@ -11,25 +11,16 @@ public static class GptTraining
     /// <summary>
     /// AdamW with weight decay only on parameters with two or more dimensions (weight matrices, embeddings). Biases
     /// and LayerNorm gains are left alone: shrinking them towards zero does not regularise anything useful (they do
-    /// not multiply inputs into a large fan-out) and decaying LayerNorm gains fights the normalisation.
+    /// not multiply inputs into a large fan-out) and decaying LayerNorm gains fights the normalisation. The optimiser
+    /// is <see cref="FlatAdamW"/>, which takes the same steps as <c>optim.AdamW</c> with these two groups, faster.
     /// </summary>
-    public static optim.Optimizer AdamW(nn.Module model, double learningRate, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95)
+    public static FlatAdamW AdamW(nn.Module model, double learningRate, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95)
     {
-        var parameters = model.parameters().ToList();
-        var decay = parameters.Where(p => p.dim() >= 2).ToList();
-        var noDecay = parameters.Where(p => p.dim() < 2).ToList();
-        var groups = new List<TorchSharp.Modules.AdamW.ParamGroup>
-        {
-            new(decay, learningRate, beta1, beta2, 1e-8, weightDecay),
-            new(noDecay, learningRate, beta1, beta2, 1e-8, 0.0),
-        };
-        return optim.AdamW(groups, learningRate, beta1, beta2, 1e-8, weightDecay);
-    }
-
-    /// <summary>Sets the learning rate of every parameter group.</summary>
-    public static void SetLearningRate(optim.Optimizer optimizer, double learningRate)
-    {
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        return new FlatAdamW(
+            decayed: parameters.Where(p => p.dim() >= 2),
+            undecayed: parameters.Where(p => p.dim() < 2),
+            learningRate, beta1, beta2, 1e-8, weightDecay);
     }
 }
 
@@ -80,10 +71,12 @@ public sealed class LanguageModelTrainer
         this.validationBatch = validationBatch;
         Options = options ?? new LanguageModelTrainingOptions();
         Optimizer = GptTraining.AdamW(model, Options.LearningRate, Options.WeightDecay, Options.Beta1, Options.Beta2);
+        Optimizer.MaxGradNorm = Options.GradClip > 0 ? Options.GradClip : null;
     }
 
     public LanguageModelTrainingOptions Options { get; }
-    public optim.Optimizer Optimizer { get; }
+    /// <summary>The AdamW that updates the model (it also clips the gradient to <see cref="LanguageModelTrainingOptions.GradClip"/>).</summary>
+    public FlatAdamW Optimizer { get; }
 
     /// <summary>Steps taken so far (the next step's number).</summary>
     public int Step { get; private set; }
@@ -104,17 +97,16 @@ public sealed class LanguageModelTrainer
         using (NewDisposeScope())
         {
             model.train();
-            GptTraining.SetLearningRate(Optimizer, lr);
+            Optimizer.LearningRate = lr;
             var (x, y) = trainBatch();
             var loss = Gpt.Loss(model.forward(x), y);
             trainLoss = loss.item<float>();
             if (!double.IsFinite(trainLoss))
                 throw new TrainingDivergedException(Step, trainLoss, lr);
-            Optimizer.zero_grad();
+            Optimizer.ZeroGrad();
             loss.backward();
-            if (Options.GradClip > 0)
-                nn.utils.clip_grad_norm_(model.parameters(), Options.GradClip);
-            Optimizer.step();
+            Optimizer.Step(); // clips the whole gradient first
+
         }
         double? valLoss = evaluate && validationBatch is not null ? Evaluate(validationBatch, Options.EvalBatches) : null;
         var record = new TrainingRecord(Step, trainLoss, valLoss, lr);
@@ -165,7 +157,7 @@ public sealed class LanguageModelTrainer
         }
     }
 
-    const string Magic = "LargeModel.Course checkpoint v1";
+    const string Magic = "LargeModel.Course checkpoint v2";
 
     /// <summary>
     /// Saves the model, the optimiser's moments, the step and the history to <paramref name="path"/>. The file is
@@ -188,7 +180,7 @@ public sealed class LanguageModelTrainer
                 writer.Write(r.LearningRate);
             }
             model.save(writer);
-            ((dynamic)Optimizer).save_state_dict(writer);
+            Optimizer.SaveState(writer);
             writer.Flush();
         });
     }
@@ -202,6 +194,8 @@ public sealed class LanguageModelTrainer
         string magic;
         try { magic = reader.ReadString(); }
         catch (EndOfStreamException) { magic = ""; }
+        if (magic.StartsWith("LargeModel.Course checkpoint v", StringComparison.Ordinal) && magic != Magic)
+            throw new InvalidDataException($"{path} was written by an earlier version of the course ({magic}); delete it and train again.");
         if (magic != Magic)
             throw new InvalidDataException($"{path} is not a checkpoint written by LanguageModelTrainer.SaveCheckpoint.");
         int step = reader.ReadInt32();
@@ -217,7 +211,7 @@ public sealed class LanguageModelTrainer
             records.Add(new TrainingRecord(s, train, hasVal ? val : null, lr));
         }
         model.load(reader);
-        ((dynamic)Optimizer).load_state_dict(reader);
+        Optimizer.LoadState(reader);
         Step = step;
         history.Clear();
         history.AddRange(records);

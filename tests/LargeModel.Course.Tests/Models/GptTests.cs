@@ -49,11 +49,10 @@ public class GptTests
     {
         using var model = new Gpt(new GptConfig(VocabSize: 7, BlockSize: 4, Layers: 1, Heads: 1, Embedding: 4));
         var optimizer = model.ConfigureOptimizer(1e-3, weightDecay: 0.1);
-        var groups = optimizer.ParamGroups.Cast<TorchSharp.Modules.AdamW.ParamGroup>().ToList();
-        Assert.Equal(2, groups.Count);
-        Assert.All(groups[0].Parameters, p => Assert.True(p.dim() >= 2));
-        Assert.All(groups[1].Parameters, p => Assert.True(p.dim() < 2));
-        Assert.Equal(model.parameters().Count(), groups.Sum(g => g.Parameters.Count()));
+        Assert.All(optimizer.Decayed, p => Assert.True(p.dim() >= 2));
+        Assert.All(optimizer.Undecayed, p => Assert.True(p.dim() < 2));
+        Assert.NotEmpty(optimizer.Undecayed);
+        Assert.Equal(model.parameters().Count(), optimizer.Decayed.Count + optimizer.Undecayed.Count);
     }
 
     [Fact]

@@ -90,6 +90,26 @@ public class TrainingTests
     }
 
     [Fact]
+    public void A_checkpoint_from_an_earlier_format_or_another_program_is_refused_with_advice()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"lmc-checkpoint-{Guid.NewGuid():N}.bin");
+        try
+        {
+            using var model = new Gpt(Tiny);
+            var trainer = new LanguageModelTrainer(model, RepeatedPattern(2, 1), null, Fast);
+            using (var writer = new BinaryWriter(File.Create(path))) writer.Write("LargeModel.Course checkpoint v1");
+            Assert.Contains("earlier version of the course", Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(path)).Message);
+            File.WriteAllText(path, "not a checkpoint");
+            Assert.Contains("is not a checkpoint", Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(path)).Message);
+            Assert.Equal(0, trainer.Step);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_NaN_loss_stops_training_with_a_clear_message()
     {
         using var model = new Gpt(Tiny);
