@@ -86,6 +86,14 @@ public class ChartTests
         Assert.Equal("reversed", layout.GetProperty("yaxis").GetProperty("autorange").GetString());
         Assert.Equal("key", AxisTitle(figure, "xaxis"));
         Assert.Equal("query", AxisTitle(figure, "yaxis"));
+        Assert.False(layout.GetProperty("xaxis").TryGetProperty("side", out _)); // at the bottom, clear of the title
+        Assert.Equal("query l · key e", trace.GetProperty("text")[3][1].GetString()); // hover names cells by their labels
+
+        // A long axis keeps about 16 labels, evenly spaced, so they stay legible.
+        var positions = Enumerable.Range(0, 64).Select(i => i.ToString()).ToArray();
+        var longAxis = Figure(Charts.Heatmap(new float[64, 64], positions, positions)).GetProperty("layout").GetProperty("xaxis");
+        Assert.Equal(["0", "4", "8"], longAxis.GetProperty("ticktext").EnumerateArray().Take(3).Select(t => t.GetString()));
+        Assert.Equal(16, longAxis.GetProperty("tickvals").GetArrayLength());
 
         using var attention = softmax(randn(3, 4), 1);
         var fromTensor = Traces(Figure(Charts.Heatmap(attention, ["a", "b", "c", "d"], ["x", "y", "z"])))[0];

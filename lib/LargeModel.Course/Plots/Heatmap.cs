@@ -1,4 +1,5 @@
 using Plotly.NET;
+using Plotly.NET.CSharp;
 using static TorchSharp.torch;
 using Chart = Plotly.NET.CSharp.Chart;
 
@@ -35,8 +36,29 @@ public static partial class Charts
         var ys = Enumerable.Range(0, yLabels.Length).ToArray();
         var chart = Chart.Heatmap<double, int, int, string>(z, X: xs, Y: ys, ColorScale: StyleParam.Colorscale.Viridis, ShowScale: true);
         chart = Style(chart, title, xTitle, yTitle, logY: false);
-        SetAxis(chart, "xaxis", ("tickmode", "array"), ("tickvals", xs), ("ticktext", xLabels), ("side", "top"));
-        SetAxis(chart, "yaxis", ("tickmode", "array"), ("tickvals", ys), ("ticktext", yLabels), ("autorange", "reversed"));
+        // The x axis stays at the bottom: on top its labels and title would run into the chart's title.
+        var (xTicks, xText) = Ticks(xLabels);
+        var (yTicks, yText) = Ticks(yLabels);
+        SetAxis(chart, "xaxis", ("tickmode", "array"), ("tickvals", xTicks), ("ticktext", xText));
+        SetAxis(chart, "yaxis", ("tickmode", "array"), ("tickvals", yTicks), ("ticktext", yText), ("autorange", "reversed"));
+
+        // Hovering names the cell by its labels (the axes only know positions): "query 'l' · key 'e': 0.250".
+        var trace = chart.GetTraces()[0];
+        trace.SetProperty("text", yLabels.Select(y => xLabels.Select(x => $"{Name(yTitle, y)} · {Name(xTitle, x)}").ToArray()).ToArray());
+        trace.SetProperty("hovertemplate", "%{text}: %{z:.3f}<extra></extra>");
         return chart;
+
+        static string Name(string axis, string label) => axis.Length == 0 ? label : $"{axis} {label}";
+    }
+
+    /// <summary>
+    /// Every label up to 32 of them (tokens, where each matters); beyond that every k-th, so that about 16 stay legible
+    /// (positions 0, 4, 8, … of a 64-long axis).
+    /// </summary>
+    static (int[] Values, string[] Text) Ticks(string[] labels)
+    {
+        int step = labels.Length <= 32 ? 1 : (int)Math.Ceiling(labels.Length / 16.0);
+        var values = Enumerable.Range(0, labels.Length).Where(i => i % step == 0).ToArray();
+        return (values, values.Select(i => labels[i]).ToArray());
     }
 }
