@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LargeModel.Course.Optimizers;
 using LargeModel.Course.Training;
 using static TorchSharp.torch;
@@ -157,64 +156,26 @@ public sealed class LanguageModelTrainer
         }
     }
 
-    const string Magic = "LargeModel.Course checkpoint v2";
-
     /// <summary>
-    /// Saves the model, the optimiser's moments, the step and the history to <paramref name="path"/>. The file is
-    /// written beside the target and then renamed over it, so an interruption never leaves a half-written checkpoint.
+    /// Saves the model, the optimiser's moments, the step and the history to <paramref name="path"/>, in the course's
+    /// one checkpoint format (<see cref="Checkpoint"/>): written atomically, checked whole before anything loads.
     /// </summary>
     public void SaveCheckpoint(string path)
     {
-        AtomicFile.Write(path, stream =>
-        {
-            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-            writer.Write(Magic);
-            writer.Write(Step);
-            writer.Write(history.Count);
-            foreach (var r in history)
-            {
-                writer.Write(r.Step);
-                writer.Write(r.TrainLoss);
-                writer.Write(r.ValLoss.HasValue);
-                writer.Write(r.ValLoss ?? 0);
-                writer.Write(r.LearningRate);
-            }
-            model.save(writer);
-            Optimizer.SaveState(writer);
-            writer.Flush();
-        });
+        var steps = history.Select(r => new StepRecord(r.Step + 1, 0, r.TrainLoss, r.LearningRate, ValidationLoss: r.ValLoss));
+        Checkpoint.Save(path, model, Optimizer, new History { Steps = steps.ToList() });
     }
 
-    /// <summary>Restores what <see cref="SaveCheckpoint"/> saved into this trainer's model and optimiser; training continues from the saved step.</summary>
+    /// <summary>
+    /// Restores what <see cref="SaveCheckpoint"/> saved into this trainer's model and optimiser; training continues
+    /// from the saved step. A damaged file (<see cref="InvalidDataException"/>) or one from a model of other sizes
+    /// (<see cref="CheckpointMismatchException"/>) changes nothing.
+    /// </summary>
     public void LoadCheckpoint(string path)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"No checkpoint at {Path.GetFullPath(path)}.", path);
-        using var reader = new BinaryReader(File.OpenRead(path));
-        string magic;
-        try { magic = reader.ReadString(); }
-        catch (EndOfStreamException) { magic = ""; }
-        if (magic.StartsWith("LargeModel.Course checkpoint v", StringComparison.Ordinal) && magic != Magic)
-            throw new InvalidDataException($"{path} was written by an earlier version of the course ({magic}); delete it and train again.");
-        if (magic != Magic)
-            throw new InvalidDataException($"{path} is not a checkpoint written by LanguageModelTrainer.SaveCheckpoint.");
-        int step = reader.ReadInt32();
-        int count = reader.ReadInt32();
-        var records = new List<TrainingRecord>(count);
-        for (int i = 0; i < count; i++)
-        {
-            int s = reader.ReadInt32();
-            double train = reader.ReadDouble();
-            bool hasVal = reader.ReadBoolean();
-            double val = reader.ReadDouble();
-            double lr = reader.ReadDouble();
-            records.Add(new TrainingRecord(s, train, hasVal ? val : null, lr));
-        }
-        model.load(reader);
-        Optimizer.LoadState(reader);
-        Step = step;
+        var info = Checkpoint.Load(path, model, Optimizer);
         history.Clear();
-        history.AddRange(records);
-        Debug.Assert(history.Count == 0 || history[^1].Step == Step - 1);
+        history.AddRange(info.History.Steps.Select(s => new TrainingRecord((int)s.Step - 1, s.Loss, s.ValidationLoss, s.LearningRate)));
+        Step = history.Count == 0 ? 0 : history[^1].Step + 1;
     }
 }

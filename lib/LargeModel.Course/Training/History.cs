@@ -4,9 +4,10 @@ namespace LargeModel.Course.Training;
 
 /// <summary>
 /// One optimiser step: <c>Step</c> counts steps taken including this one (1, 2, ...); <c>Loss</c> is the mini-batch
-/// loss before the update; <c>GradientNorm</c> is the gradient's L2 norm before clipping, when clipping is on.
+/// loss before the update; <c>GradientNorm</c> is the gradient's L2 norm before clipping, when clipping is on;
+/// <c>ValidationLoss</c> is set when a trainer that evaluates every N steps (not every epoch) evaluated at this one.
 /// </summary>
-public sealed record StepRecord(long Step, int Epoch, double Loss, double LearningRate, double? GradientNorm = null);
+public sealed record StepRecord(long Step, int Epoch, double Loss, double LearningRate, double? GradientNorm = null, double? ValidationLoss = null);
 
 /// <summary>One finished epoch: the mean training loss over its batches, and the validation figures after it.</summary>
 public sealed record EpochRecord(int Epoch, long Step, double TrainLoss, double? ValidationLoss, double? TrainMetric = null, double? ValidationMetric = null);

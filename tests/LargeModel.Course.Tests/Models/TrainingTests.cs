@@ -90,22 +90,37 @@ public class TrainingTests
     }
 
     [Fact]
-    public void A_checkpoint_from_an_earlier_format_or_another_program_is_refused_with_advice()
+    public void A_damaged_or_foreign_checkpoint_is_refused_with_advice_and_changes_nothing()
     {
         string path = Path.Combine(Path.GetTempPath(), $"lmc-checkpoint-{Guid.NewGuid():N}.bin");
         try
         {
+            Seed.All(4);
             using var model = new Gpt(Tiny);
             var trainer = new LanguageModelTrainer(model, RepeatedPattern(2, 1), null, Fast);
-            using (var writer = new BinaryWriter(File.Create(path))) writer.Write("LargeModel.Course checkpoint v1");
-            Assert.Contains("earlier version of the course", Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(path)).Message);
-            File.WriteAllText(path, "not a checkpoint");
-            Assert.Contains("is not a checkpoint", Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(path)).Message);
-            Assert.Equal(0, trainer.Step);
+            trainer.Train(2);
+            trainer.SaveCheckpoint(path);
+            var weights = model.parameters().Select(p => p.detach().clone()).ToList();
+
+            // The format before this one (the step trainer's own binary layout) and a file cut short.
+            using (var writer = new BinaryWriter(File.Create(path + ".old"))) writer.Write("LargeModel.Course checkpoint v1");
+            Assert.Contains("train again", Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(path + ".old")).Message);
+            var bytes = File.ReadAllBytes(path);
+            File.WriteAllBytes(path + ".cut", bytes[..(bytes.Length - 100)]);
+            Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => trainer.LoadCheckpoint(path + ".cut")).Message);
+
+            // A checkpoint of a wider model names the difference.
+            using var wider = new Gpt(Tiny with { Embedding = 48 });
+            var widerTrainer = new LanguageModelTrainer(wider, RepeatedPattern(2, 1), null, Fast);
+            var mismatch = Assert.Throws<LargeModel.Course.Training.CheckpointMismatchException>(() => widerTrainer.LoadCheckpoint(path));
+            Assert.Contains("wte.weight", mismatch.Message);
+
+            Assert.Equal(2, trainer.Step);
+            Assert.All(model.parameters().Zip(weights), pair => Assert.Equal(0f, (pair.First - pair.Second).abs().max().item<float>()));
         }
         finally
         {
-            File.Delete(path);
+            foreach (var file in new[] { path, path + ".old", path + ".cut" }) File.Delete(file);
         }
     }
 
