@@ -12,10 +12,12 @@ public sealed class CheckpointTests : IDisposable
 
     string PathOf(string name) => Path.Combine(folder, name);
 
-    static nn.Module<Tensor, Tensor> Mlp(int hidden = 8, long seed = 1)
+    static nn.Module<Tensor, Tensor> Mlp(int hidden = 8, long seed = 1, double dropout = 0)
     {
         manual_seed(seed);
-        return nn.Sequential(nn.Linear(2, hidden), nn.Tanh(), nn.Linear(hidden, 1));
+        return dropout > 0
+            ? nn.Sequential(nn.Linear(2, hidden), nn.Tanh(), nn.Dropout(dropout), nn.Linear(hidden, 1))
+            : nn.Sequential(nn.Linear(2, hidden), nn.Tanh(), nn.Linear(hidden, 1));
     }
 
     static float[] Weights(nn.Module model) => model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
@@ -24,19 +26,20 @@ public sealed class CheckpointTests : IDisposable
         new(model, optimizer(model), Losses.MeanSquaredError) { BatchSize = 16, ShuffleSeed = 5 };
 
     /// <summary>4 epochs straight, versus 2 epochs, save, load into a fresh model and optimiser, 2 more.</summary>
-    void ResumesExactly(Func<nn.Module<Tensor, Tensor>, IOptimizer> optimizer)
+    void ResumesExactly(Func<nn.Module<Tensor, Tensor>, IOptimizer> optimizer, double dropout = 0, bool reseedAfterLoading = false)
     {
         using var data = Synthetic.LinearRegression(96, [1.5f, -0.5f], 0.2f, seed: 3);
         using var validation = Synthetic.LinearRegression(32, [1.5f, -0.5f], 0.2f, seed: 4);
 
-        var straight = NewTrainer(Mlp(), optimizer);
+        var straight = NewTrainer(Mlp(dropout: dropout), optimizer);
         straight.Fit(data, validation, epochs: 4);
 
-        var first = NewTrainer(Mlp(), optimizer);
+        var first = NewTrainer(Mlp(dropout: dropout), optimizer);
         first.Fit(data, validation, epochs: 2);
         first.Save(PathOf("half.ckpt"));
-        var resumed = NewTrainer(Mlp(seed: 99), optimizer); // different initial weights: all must come from the file
+        var resumed = NewTrainer(Mlp(seed: 99, dropout: dropout), optimizer); // different initial weights (and generator): all must come from the file
         var info = resumed.Load(PathOf("half.ckpt"));
+        if (reseedAfterLoading) manual_seed(123);
         Assert.Equal(2, info.Epoch);
         Assert.Equal(12, info.Step);
         resumed.Fit(data, validation, epochs: 2);
@@ -57,6 +60,41 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void Resuming_with_TorchSharp_Adam_continues_the_loss_curve_exactly() =>
         ResumesExactly(m => new TorchOptimizer(optim.Adam(m.parameters(), 0.01, beta1: 0.9, beta2: 0.999)));
+
+    [Fact]
+    public void Resuming_a_model_with_dropout_draws_the_same_masks_and_continues_exactly() =>
+        ResumesExactly(m => new Adam(m.parameters(), 0.01), dropout: 0.3);
+
+    [Fact]
+    public void With_a_reseeded_generator_the_dropout_run_differs_so_the_mask_test_can_fail() =>
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => ResumesExactly(m => new Adam(m.parameters(), 0.01), dropout: 0.3, reseedAfterLoading: true));
+
+    [Fact]
+    public void A_format_1_checkpoint_without_the_generator_still_loads()
+    {
+        var trainer = NewTrainer(Mlp(), m => new Adam(m.parameters(), 0.01));
+        using var data = Synthetic.LinearRegression(32, [1.5f, -0.5f], 0.2f, seed: 3);
+        trainer.Fit(data, null, epochs: 1);
+        trainer.Save(PathOf("new.ckpt"));
+
+        // Rewrite it as format 1 wrote it: no generator bytes, no RandomBytes in the header, the hash over the rest.
+        byte[] bytes = File.ReadAllBytes(PathOf("new.ckpt"));
+        int magic = "LargeModel.Course checkpoint\n".Length, headerLength = BitConverter.ToInt32(bytes, magic);
+        var header = System.Text.Json.Nodes.JsonNode.Parse(bytes.AsSpan(magic + 4, headerLength))!.AsObject();
+        long randomBytes = header["RandomBytes"]!.GetValue<long>();
+        byte[] payload = bytes[(magic + 4 + headerLength)..^(int)randomBytes];
+        header["Format"] = 1;
+        header.Remove("RandomBytes");
+        header["Sha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(payload));
+        byte[] oldHeader = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
+        File.WriteAllBytes(PathOf("old.ckpt"), [.. bytes[..magic], .. BitConverter.GetBytes(oldHeader.Length), .. oldHeader, .. payload]);
+
+        var resumed = NewTrainer(Mlp(seed: 99), m => new Adam(m.parameters(), 0.01));
+        var info = resumed.Load(PathOf("old.ckpt"));
+        Assert.Equal(1, info.Format);
+        Assert.Equal(0, info.RandomBytes);
+        Assert.Equal(Weights(trainer.Model), Weights(resumed.Model));
+    }
 
     [Fact]
     public void Without_the_optimiser_state_the_resumed_curve_differs_so_the_resume_test_can_fail()

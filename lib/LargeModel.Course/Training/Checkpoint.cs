@@ -14,9 +14,10 @@ public sealed record TensorSignature(string Name, long[] Shape, string DType)
 }
 
 /// <summary>What a checkpoint says about itself, readable without loading the weights.</summary>
+/// <remarks><c>RandomBytes</c> is the size of torch's saved random generator state (0 in format 1, which did not save it).</remarks>
 public sealed record CheckpointInfo(
     int Format, DateTimeOffset SavedAt, long Step, int Epoch, string? Optimizer,
-    IReadOnlyList<TensorSignature> Model, History History, long ModelBytes, long OptimizerBytes, string Sha256);
+    IReadOnlyList<TensorSignature> Model, History History, long ModelBytes, long OptimizerBytes, string Sha256, long RandomBytes = 0);
 
 /// <summary>A checkpoint that is intact but was saved from a different model or optimiser.</summary>
 public sealed class CheckpointMismatchException(string message, IReadOnlyList<string> differences) : InvalidOperationException(message)
@@ -26,22 +27,24 @@ public sealed class CheckpointMismatchException(string message, IReadOnlyList<st
 }
 
 /// <summary>
-/// Saving and resuming a run: the model's weights, the optimiser's state (step count, moving averages), and the
-/// history, in one file.
+/// Saving and resuming a run: the model's weights, the optimiser's state (step count, moving averages), the history,
+/// and torch's random generator, in one file.
 /// </summary>
 /// <remarks>
 /// <para>The file: the magic line <c>LargeModel.Course checkpoint</c>, a JSON header (step, epoch, history, the model's
 /// signature, the byte counts and SHA-256 of what follows), then the model's state dict as TorchSharp saves it, then
-/// the optimiser's state.</para>
+/// the optimiser's state, then the state of torch's CPU random generator.</para>
 /// <para>Writing goes to a temporary file beside the target, flushed to disk, then renamed over it: the rename is
 /// atomic, so a crash or a full disk leaves the old checkpoint, never half a new one. Loading checks everything
 /// (magic, lengths, hash, shapes) before it changes a single weight.</para>
-/// <para>What is not saved: torch's random generator, so a model with dropout resumes with different masks.</para>
+/// <para>Resuming (loading with an optimiser) also puts torch's CPU random generator back where it was, so a model
+/// with dropout draws the same masks as a run that never stopped. Loading the weights alone leaves the generator
+/// alone. A GPU's generator is not saved: on CUDA, dropout masks after a resume differ.</para>
 /// </remarks>
 public static class Checkpoint
 {
     const string Magic = "LargeModel.Course checkpoint\n";
-    const int FormatVersion = 1;
+    const int FormatVersion = 2; // 2 added the random generator; format 1 files still load
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -55,9 +58,11 @@ public static class Checkpoint
         history ??= new History();
         byte[] weights = Serialize(writer => model.save(writer));
         byte[] optimizerState = optimizer is null ? [] : Serialize(optimizer.SaveState);
+        byte[] random;
+        using (var state = TorchSharp.torch.random.get_rng_state()) random = state.bytes.ToArray();
 
         var info = new CheckpointInfo(FormatVersion, DateTimeOffset.UtcNow, history.StepCount, history.EpochCount, optimizer?.Name,
-            Signature(model), history, weights.Length, optimizerState.Length, Hash(weights, optimizerState));
+            Signature(model), history, weights.Length, optimizerState.Length, Hash(weights, optimizerState, random), random.Length);
         byte[] header = JsonSerializer.SerializeToUtf8Bytes(info, Json);
 
         AtomicFile.Write(path, stream =>
@@ -68,12 +73,14 @@ public static class Checkpoint
             writer.Write(header);
             writer.Write(weights);
             writer.Write(optimizerState);
+            writer.Write(random);
         });
     }
 
     /// <summary>
     /// Loads weights into <paramref name="model"/> and state into <paramref name="optimizer"/>, after checking that
     /// the file is whole (else <see cref="InvalidDataException"/>) and fits them (else <see cref="CheckpointMismatchException"/>).
+    /// With an optimiser (a resume) torch's random generator is restored too.
     /// </summary>
     public static CheckpointInfo Load(string path, nn.Module model, IOptimizer? optimizer = null)
     {
@@ -95,6 +102,11 @@ public static class Checkpoint
         {
             using var state = new BinaryReader(new MemoryStream(payload, (int)info.ModelBytes, (int)info.OptimizerBytes));
             optimizer.LoadState(state);
+            if (info.RandomBytes > 0)
+            {
+                using var generator = tensor(payload[(int)(info.ModelBytes + info.OptimizerBytes)..]);
+                TorchSharp.torch.random.set_rng_state(generator);
+            }
         }
         return info;
     }
@@ -132,12 +144,12 @@ public static class Checkpoint
         }
         if (info is null || info.Model is null || info.History is null)
             throw Corrupt(path, "its header is empty");
-        if (info.Format != FormatVersion)
-            throw Corrupt(path, $"it is format {info.Format}; this version of the course reads format {FormatVersion}");
+        if (info.Format is < 1 or > FormatVersion)
+            throw Corrupt(path, $"it is format {info.Format}; this version of the course reads formats 1 to {FormatVersion}");
 
-        long expected = info.ModelBytes + info.OptimizerBytes, found = bytes.Length - payloadStart;
+        long expected = info.ModelBytes + info.OptimizerBytes + info.RandomBytes, found = bytes.Length - payloadStart;
         if (found != expected)
-            throw Corrupt(path, $"it is {(found < expected ? "truncated" : "longer than it should be")}: the header announces {expected} bytes of weights and optimiser state, the file holds {found}");
+            throw Corrupt(path, $"it is {(found < expected ? "truncated" : "longer than it should be")}: the header announces {expected} bytes of weights, optimiser and generator state, the file holds {found}");
         byte[] payload = bytes[payloadStart..];
         if (Hash(payload) != info.Sha256)
             throw Corrupt(path, "its contents do not match the checksum saved with them (the file was damaged after it was written)");
