@@ -8,6 +8,7 @@ var root = new RootCommand("LargeModel.Course: from linear regression to a small
     RunCommand.CreateChild(),
     ExportCommand.Create(),
     DataCommand.Create(),
+    CacheCommand.Create(),
     KernelCommand.Create(),
     BenchCommand.Create(),
 };

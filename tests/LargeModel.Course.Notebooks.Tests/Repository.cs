@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using LargeModel.Course.TestSupport;
 
 namespace LargeModel.Course.Notebooks.Tests;
 
@@ -17,21 +17,7 @@ static class Repository
     }
 
     /// <summary>Runs <c>course ARGS</c> (the CLI built beside the tests) and returns its exit code and output.</summary>
-    public static (int Code, string Output, string Error) Course(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "course.dll"));
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(20)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"course {string.Join(' ', arguments)} did not finish in 20 minutes.");
-        }
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    public static (int Code, string Output, string Error) Course(params string[] arguments) => CourseCli.Run(arguments);
 }
 
 /// <summary>A temporary folder with notebooks written by a test.</summary>

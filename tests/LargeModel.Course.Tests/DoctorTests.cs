@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using LargeModel.Course.TestSupport;
 
 namespace LargeModel.Course.Tests;
 
@@ -35,16 +35,6 @@ public class DoctorTests
         Assert.DoesNotContain("   at ", output + error); // no stack trace
     }
 
-    internal static (int Code, string Output, string Error) RunCli(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "course.dll"));
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment.Remove(Devices.Variable);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    static (int Code, string Output, string Error) RunCli(params string[] arguments) =>
+        CourseCli.Run(new Dictionary<string, string?> { [Devices.Variable] = null }, arguments);
 }

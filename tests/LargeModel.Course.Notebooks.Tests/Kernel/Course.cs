@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using LargeModel.Course.TestSupport;
 
 namespace LargeModel.Course.Notebooks.Tests.Kernel;
 
@@ -10,10 +11,11 @@ static class Course
 
     public static string KernelTests => Path.Combine(RepositoryRoot, "tests", "LargeModel.Course.Notebooks.Tests", "Kernel");
 
+    /// <summary>Runs <c>course ARGS</c> with these environment variables; the output is stdout then stderr.</summary>
     public static (int ExitCode, string Output) Run(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var command = LargeModel.Course.Notebooks.Kernel.KernelSpec.CourseCommand(AppContext.BaseDirectory);
-        return Program(command[0], command.Skip(1).Concat(arguments), environment, TimeSpan.FromMinutes(2));
+        var (code, output, error) = CourseCli.Run(environment.ToDictionary(p => p.Key, p => (string?)p.Value), arguments);
+        return (code, output + error);
     }
 
     /// <summary>Runs a program to the end (or kills it at the timeout) and returns its exit code and merged output.</summary>

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using LargeModel.Course.Data;
+using LargeModel.Course.TestSupport;
 
 namespace LargeModel.Course.Tests.Data;
 
@@ -8,17 +8,9 @@ static class DataCli
     /// <summary>Runs <c>course</c> with its own cache folder and, optionally, a PATH of <paramref name="path"/>.</summary>
     public static (int Code, string Output, string Error) Run(string cache, string? path, params string[] arguments)
     {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "course.dll"));
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        start.Environment[CourseCache.Variable] = cache;
-        if (path is not null) start.Environment["PATH"] = path;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result, error.Result);
+        var environment = new Dictionary<string, string?> { [CourseCache.Variable] = cache };
+        if (path is not null) environment["PATH"] = path;
+        return CourseCli.Run(environment, arguments);
     }
 }
 
