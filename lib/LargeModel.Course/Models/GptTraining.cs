@@ -124,7 +124,9 @@ public sealed class LanguageModelTrainer
         var records = new List<TrainingRecord>(steps);
         for (int i = 0; i < steps; i++)
         {
-            bool evaluate = Options.EvalInterval > 0 && (Step % Options.EvalInterval == 0 || Step == last);
+            // A run continued in chunks (Train(250) twice) evaluated at the end of the last chunk: not again one step later.
+            bool justEvaluated = history.Count > 0 && history[^1].ValLoss is not null;
+            bool evaluate = Options.EvalInterval > 0 && ((Step % Options.EvalInterval == 0 && !justEvaluated) || Step == last);
             var record = TrainStep(evaluate);
             records.Add(record);
             if (record.ValLoss is not null) onEvaluation?.Invoke(record);

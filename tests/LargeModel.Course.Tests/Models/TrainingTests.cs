@@ -45,6 +45,19 @@ public class TrainingTests
     }
 
     [Fact]
+    public void Training_in_chunks_evaluates_every_interval_and_at_each_chunk_end_but_never_twice_in_a_row()
+    {
+        using var threads = new SingleThread();
+        using var model = new Gpt(Tiny);
+        var batches = RepeatedPattern(2, 1);
+        var trainer = new LanguageModelTrainer(model, batches, batches, Fast with { EvalInterval = 10, EvalBatches = 1 });
+        var evaluated = new List<int>();
+        trainer.Train(10, r => evaluated.Add(r.Step));
+        trainer.Train(15, r => evaluated.Add(r.Step));
+        Assert.Equal([0, 9, 20, 24], evaluated);
+    }
+
+    [Fact]
     public void Training_steps_leave_the_live_tensor_count_flat()
     {
         using var threads = new SingleThread();
