@@ -37,6 +37,13 @@ public class TexToMathMlTests
     }
 
     [Fact]
+    public void A_function_name_is_set_off_from_its_argument_but_not_from_brackets()
+    {
+        var math = TexToMathMl.Convert(@"\ln \operatorname{softmax}(W_a)_b", display: false);
+        Assert.Contains("<mi mathvariant=\"normal\">ln</mi><mo lspace=\"0\" rspace=\"0.1667em\">&#x2061;</mo><mi mathvariant=\"normal\">softmax</mi><mo lspace=\"0\" rspace=\"0\">&#x2061;</mo><mo", math);
+    }
+
+    [Fact]
     public void Unsupported_latex_is_refused_rather_than_drawn_wrong()
     {
         Assert.Throws<FormatException>(() => TexToMathMl.Convert(@"\unknowncommand{x}", display: false));
@@ -67,5 +74,15 @@ public class HtmlExportTests
         Assert.Equal(2, Regex.Matches(html, "class=\"course-plotly\"").Count);
         Assert.Single(Regex.Matches(html, "function\\(t,e\\)\\{\"object\"==typeof exports")); // plotly.js once, in the head
         Assert.DoesNotMatch(@"<script[^>]*\ssrc=", html); // nothing is fetched: the page works offline
+    }
+
+    [Fact]
+    public void A_reference_solution_collapsed_in_the_notebook_is_collapsed_on_the_page()
+    {
+        var notebook = Notebook.Parse(Of(Code("int Answer() => throw new NotImplementedException();", "exercise"), Code("int Answer() => 42;", "solution")), "/tmp/lesson.ipynb");
+        notebook.Cells[1].Metadata["jupyter"] = new System.Text.Json.Nodes.JsonObject { ["source_hidden"] = true };
+        string html = HtmlExport.Render(notebook);
+        Assert.Matches(@"<details class=""hidden-source""><summary>Reference solution \(click to show\)</summary><div class=""input"">.*Answer\(\) =&gt; 42;", html);
+        Assert.DoesNotMatch(@"<details[^>]*><summary>[^<]*</summary><div class=""input"">[^\n]*NotImplementedException", html); // the exercise stays open
     }
 }

@@ -33,6 +33,7 @@ public class ChartTests
         Assert.Equal("step", AxisTitle(figure, "xaxis"));
         Assert.Equal("loss", AxisTitle(figure, "yaxis"));
         Assert.Equal("log", figure.GetProperty("layout").GetProperty("yaxis").GetProperty("type").GetString());
+        Assert.Equal("power", figure.GetProperty("layout").GetProperty("yaxis").GetProperty("exponentformat").GetString()); // 10⁻⁴, not 100µ
         Assert.Equal("Loss", figure.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
     }
 
@@ -94,6 +95,9 @@ public class ChartTests
         var longAxis = Figure(Charts.Heatmap(new float[64, 64], positions, positions)).GetProperty("layout").GetProperty("xaxis");
         Assert.Equal(["0", "4", "8"], longAxis.GetProperty("ticktext").EnumerateArray().Take(3).Select(t => t.GetString()));
         Assert.Equal(16, longAxis.GetProperty("tickvals").GetArrayLength());
+        var characters = Enumerable.Range(0, 52).Select(i => ((char)('A' + i % 26)).ToString() + (i < 26 ? "" : "'")).ToArray();
+        var tokenAxis = Figure(Charts.Heatmap(new float[52, 52], characters, characters)).GetProperty("layout").GetProperty("xaxis");
+        Assert.Equal(52, tokenAxis.GetProperty("tickvals").GetArrayLength()); // tokens: every one labelled
 
         using var attention = softmax(randn(3, 4), 1);
         var fromTensor = Traces(Figure(Charts.Heatmap(attention, ["a", "b", "c", "d"], ["x", "y", "z"])))[0];

@@ -63,7 +63,15 @@ public static partial class HtmlExport
         }
         string count = cell.Json["execution_count"] is JsonValue v && v.TryGetValue<int>(out int n) ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : " ";
         string note = cell.Tags.Contains("injected-parameters") ? "<div class=\"note\">Parameters injected by <code>course run</code></div>" : "";
-        html.Append($"{note}<div class=\"input\"><span class=\"prompt\">In [{count}]:</span><pre><code class=\"language-csharp\">{WebUtility.HtmlEncode(cell.Source)}</code></pre></div>\n");
+        string input = $"<div class=\"input\"><span class=\"prompt\">In [{count}]:</span><pre><code class=\"language-csharp\">{WebUtility.HtmlEncode(cell.Source)}</code></pre></div>";
+        // A cell collapsed in the notebook (a reference solution) stays collapsed on the page: a learner handed the
+        // page should see the exercise first and open the answer only on purpose.
+        if (cell.Metadata["jupyter"]?["source_hidden"] is JsonValue hidden && hidden.TryGetValue<bool>(out bool isHidden) && isHidden)
+        {
+            string summary = cell.Tags.Contains("solution") ? "Reference solution" : "Hidden code";
+            input = $"<details class=\"hidden-source\"><summary>{summary} (click to show)</summary>{input}</details>";
+        }
+        html.Append(note).Append(input).Append('\n');
         foreach (var output in cell.Outputs.OfType<JsonObject>()) html.Append(Output(output, ref charts));
         return html.Append("</section>\n").ToString();
     }
@@ -149,7 +157,9 @@ public static partial class HtmlExport
         pre.stderr { border-left-color: #d4a72c; background: #fff8e5; }
         pre.error { border-left-color: #cf222e; background: #ffebe9; color: #82071e; }
         .note { margin: 1em 0 0 5em; font-size: 13px; color: #6e7781; }
-        .math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "Times New Roman", serif; font-style: italic; color: #0b3d91; }
+        details.hidden-source { margin-top: 1em; } details.hidden-source > summary { margin-left: 5em; cursor: pointer; color: #6e7781; font-size: 14px; }
+        math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "DejaVu Math TeX Gyre", math; }
+        .math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "DejaVu Math TeX Gyre", "Times New Roman", serif; font-style: italic; color: #0b3d91; }
         div.math { text-align: center; margin: 1em 0; font-size: 1.1em; }
         table { border-collapse: collapse; } th, td { border: 1px solid #d0d7de; padding: .3em .7em; }
         code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .92em; }

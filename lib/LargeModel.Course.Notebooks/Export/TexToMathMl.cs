@@ -186,7 +186,9 @@ public static class TexToMathMl
                     return $"<msqrt>{Argument()}</msqrt>";
                 case "\\text" or "\\textrm" or "\\textit" or "\\mbox":
                     return $"<mtext>{Encode(RawText())}</mtext>";
-                case "\\mathrm" or "\\operatorname" or "\\textbf" when token != "\\textbf":
+                case "\\operatorname":
+                    return $"<mi mathvariant=\"normal\">{Encode(RawText())}</mi>{FunctionApplication()}";
+                case "\\mathrm":
                     return $"<mi mathvariant=\"normal\">{Encode(RawText())}</mi>";
                 case "\\textbf":
                     return $"<mtext style=\"font-weight:bold\">{Encode(RawText())}</mtext>";
@@ -212,12 +214,19 @@ public static class TexToMathMl
                     return "";
             }
             if (Spaces.TryGetValue(token, out var width)) return $"<mspace width=\"{width}\"></mspace>";
-            if (Functions.Contains(token[1..])) return $"<mi mathvariant=\"normal\">{token[1..]}</mi><mo>&#x2061;</mo>";
+            if (Functions.Contains(token[1..])) return $"<mi mathvariant=\"normal\">{token[1..]}</mi>{FunctionApplication()}";
             if (Letters.TryGetValue(token, out var symbol)) return $"<mi>{symbol}</mi>";
             if (Operators.TryGetValue(token, out var op)) return $"<mo>{op}</mo>";
             if (token.Length == 2 && !char.IsLetter(token[1])) return Operator(token[1..]);
             throw new FormatException($"unsupported command {token}");
         }
+
+        /// <summary>
+        /// The invisible "function application" after ln, softmax and the like, with TeX's thin space when an argument
+        /// follows without brackets: "ln softmax(W)", not "lnsoftmax(W)"; "log(x)" keeps no gap.
+        /// </summary>
+        string FunctionApplication() =>
+            $"<mo lspace=\"0\" rspace=\"{(Peek is null or "(" or "[" or "\\left" or "_" or "^" or "\\{" ? "0" : "0.1667em")}\">&#x2061;</mo>";
 
         string Environment(string name)
         {

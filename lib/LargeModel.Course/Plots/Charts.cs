@@ -74,6 +74,8 @@ public static partial class Charts
     {
         chart = chart.WithXAxisStyle<double, double, string>(TitleText: xTitle)
             .WithYAxisStyle<double, double, string>(TitleText: yTitle, AxisType: logY ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear);
+        // Powers of ten on a log axis (10⁻⁴), not SI prefixes (100µ), which read as units.
+        if (logY) SetAxis(chart, "yaxis", ("exponentformat", "power"));
         return title is null ? chart : Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
     }
 

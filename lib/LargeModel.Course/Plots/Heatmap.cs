@@ -39,8 +39,11 @@ public static partial class Charts
         // The x axis stays at the bottom: on top its labels and title would run into the chart's title.
         var (xTicks, xText) = Ticks(xLabels);
         var (yTicks, yText) = Ticks(yLabels);
-        SetAxis(chart, "xaxis", ("tickmode", "array"), ("tickvals", xTicks), ("ticktext", xText));
+        SetAxis(chart, "xaxis", ("tickmode", "array"), ("tickvals", xTicks), ("ticktext", xText), ("tickangle", 0));
         SetAxis(chart, "yaxis", ("tickmode", "array"), ("tickvals", yTicks), ("ticktext", yText), ("autorange", "reversed"));
+        // Many token labels: a smaller font, so that every one fits (a token axis is read label by label).
+        if (xText.Length > 32) SetAxis(chart, "xaxis", ("tickfont", new Dictionary<string, object> { ["size"] = 9 }));
+        if (yText.Length > 32) SetAxis(chart, "yaxis", ("tickfont", new Dictionary<string, object> { ["size"] = 9 }));
 
         // Hovering names the cell by its labels (the axes only know positions): "query 'l' · key 'e': 0.250".
         var trace = chart.GetTraces()[0];
@@ -52,12 +55,13 @@ public static partial class Charts
     }
 
     /// <summary>
-    /// Every label up to 32 of them (tokens, where each matters); beyond that every k-th, so that about 16 stay legible
-    /// (positions 0, 4, 8, … of a 64-long axis).
+    /// Which labels to draw. Tokens: every one, since each matters. Numbers (positions, columns): beyond 32 of them,
+    /// every k-th, so that about 16 stay legible (0, 4, 8, … of a 64-long axis).
     /// </summary>
     static (int[] Values, string[] Text) Ticks(string[] labels)
     {
-        int step = labels.Length <= 32 ? 1 : (int)Math.Ceiling(labels.Length / 16.0);
+        bool numbers = labels.All(l => int.TryParse(l, out _));
+        int step = !numbers || labels.Length <= 32 ? 1 : (int)Math.Ceiling(labels.Length / 16.0);
         var values = Enumerable.Range(0, labels.Length).Where(i => i % step == 0).ToArray();
         return (values, values.Select(i => labels[i]).ToArray());
     }
