@@ -38,6 +38,26 @@ public class ChartTests
     }
 
     [Fact]
+    public void Log_axes_are_labelled_by_decade_or_at_given_values()
+    {
+        var line = Charts.Lines([Series.Of("variance", [1, 10, 100, 1000])]);
+        var layout = Figure(line.WithLogY().WithLogX([1, 2, 4, 8])).GetProperty("layout");
+        Assert.Equal("log", layout.GetProperty("yaxis").GetProperty("type").GetString());
+        Assert.Equal(1, layout.GetProperty("yaxis").GetProperty("dtick").GetInt32());
+        Assert.Equal("power", layout.GetProperty("yaxis").GetProperty("exponentformat").GetString());
+        Assert.Equal("log", layout.GetProperty("xaxis").GetProperty("type").GetString());
+        Assert.Equal(["1", "2", "4", "8"], layout.GetProperty("xaxis").GetProperty("ticktext").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public void A_dashed_series_stays_visible_on_top_of_a_solid_one()
+    {
+        var traces = Traces(Figure(Charts.Lines([Series.Of("measured", [1, 2, 3]), Series.Of("predicted", [1, 2, 3]) with { Dashed = true }])));
+        Assert.False(traces[0].TryGetProperty("line", out var solid) && solid.TryGetProperty("dash", out _));
+        Assert.Equal("dash", traces[1].GetProperty("line").GetProperty("dash").GetString());
+    }
+
+    [Fact]
     public void Loss_curves_from_lists_spread_a_shorter_validation_list_over_the_steps()
     {
         var figure = Figure(Charts.LossCurves([4, 3, 2, 1.5, 1.2, 1], [3.5, 1.4]));

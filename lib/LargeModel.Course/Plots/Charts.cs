@@ -20,7 +20,9 @@ public static partial class Charts
         {
             if (s.X.Count != s.Y.Count)
                 throw new ArgumentException($"Series '{s.Name}' has {s.X.Count} x values but {s.Y.Count} y values.", nameof(series));
-            return Chart.Line<double, double, string>(s.X, s.Y, Name: s.Name, ShowLegend: true);
+            return s.Dashed
+                ? Chart.Line<double, double, string>(s.X, s.Y, Name: s.Name, ShowLegend: true, LineDash: StyleParam.DrawingStyle.Dash, LineWidth: 3)
+                : Chart.Line<double, double, string>(s.X, s.Y, Name: s.Name, ShowLegend: true);
         }).ToList();
         if (traces.Count == 0) throw new ArgumentException("Give at least one series to plot.", nameof(series));
         return Style(Chart.Combine(traces), title, xTitle, yTitle, logY);
@@ -80,7 +82,7 @@ public static partial class Charts
     }
 
     /// <summary>Sets raw plotly.js attributes of an axis (e.g. tick labels) that the typed API does not reach.</summary>
-    static void SetAxis(GenericChart chart, string axis, params (string Name, object Value)[] properties)
+    internal static void SetAxis(GenericChart chart, string axis, params (string Name, object Value)[] properties)
     {
         var layout = chart.GetLayout();
         if (layout.TryGetPropertyValue(axis) is not { } existing || existing.Value is not DynamicObj.DynamicObj target)

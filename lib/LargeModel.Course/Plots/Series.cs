@@ -3,6 +3,9 @@ namespace LargeModel.Course.Plots;
 /// <summary>One named line of a chart: y against x.</summary>
 public sealed record Series(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y)
 {
+    /// <summary>Draw the line dashed: a prediction over a measurement, or any line that may lie on top of another.</summary>
+    public bool Dashed { get; init; }
+
     /// <summary>Values against their position 1, 2, 3... (e.g. a loss per step).</summary>
     public static Series Of(string name, IReadOnlyList<double> y) =>
         new(name, Enumerable.Range(1, y.Count).Select(i => (double)i).ToList(), y);
