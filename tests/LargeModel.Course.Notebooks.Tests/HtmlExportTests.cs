@@ -34,6 +34,7 @@ public class TexToMathMlTests
     {
         Assert.Contains("<mtext>with probability p</mtext>", TexToMathMl.Convert(@"x \text{with probability p}", display: false));
         Assert.Contains("<msup><mi>ϕ</mi><mrow><mo>′</mo></mrow></msup>", HtmlExport.RenderMarkdown(@"The derivative $\phi'(z)$ is"));
+        Assert.Contains("<msqrt><msub><mi>d</mi><mrow><mi>k</mi></mrow></msub></msqrt>", HtmlExport.RenderMarkdown(@"## 4. Why divide by $\sqrt{d_k}$?"));
     }
 
     [Fact]

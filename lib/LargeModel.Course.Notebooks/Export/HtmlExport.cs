@@ -14,7 +14,16 @@ namespace LargeModel.Course.Notebooks.Export;
 /// </summary>
 public static partial class HtmlExport
 {
-    static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().UseAdvancedExtensions().UseMathematics().Build();
+    static readonly MarkdownPipeline Markdown = BuildPipeline();
+
+    static MarkdownPipeline BuildPipeline()
+    {
+        var builder = new MarkdownPipelineBuilder().UseAdvancedExtensions().UseMathematics();
+        // Generic attributes read a trailing {...} as HTML attributes, which eats LaTeX in headings: "Why divide by
+        // $\sqrt{d_k}$?" would lose its formula. Lessons never write attributes, so the extension goes.
+        builder.Extensions.TryRemove<Markdig.Extensions.GenericAttributes.GenericAttributesExtension>();
+        return builder.Build();
+    }
 
     public static string Render(Notebook notebook, string? title = null)
     {
