@@ -3,8 +3,8 @@ using SharpToken;
 namespace LargeModel.Course.Tokenizers;
 
 /// <summary>
-/// GPT-2's byte-level BPE tokenizer (the <c>r50k_base</c> tables, shipped inside the SharpToken package): the
-/// real thing the BPE lesson's own tokenizer is compared against, and the one to use with GPT-2's vocabulary.
+/// GPT-2's byte-level BPE tokenizer (the <c>r50k_base</c> tables, shipped inside the SharpToken package): tokens that
+/// are whole pieces of words, the one to use with GPT-2's vocabulary. The lessons stay with characters.
 /// </summary>
 public sealed class Gpt2Tokenizer : ITokenizer
 {

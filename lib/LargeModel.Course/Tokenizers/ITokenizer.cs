@@ -3,8 +3,8 @@ using TorchSharp;
 namespace LargeModel.Course.Tokenizers;
 
 /// <summary>
-/// Text to token ids and back. The character tokenizer, the BPE lesson's tokenizer and GPT-2's tokenizer all
-/// implement it, so a model, a batcher or a sampler works with any of them.
+/// Text to token ids and back. The character tokenizer of the lessons and GPT-2's tokenizer both implement it, so a
+/// model, a batcher or a sampler works with either.
 /// </summary>
 public interface ITokenizer
 {
