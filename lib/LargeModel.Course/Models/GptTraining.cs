@@ -9,8 +9,8 @@ public static class GptTraining
 {
     /// <summary>
     /// AdamW with weight decay only on parameters with two or more dimensions (weight matrices, embeddings). Biases
-    /// and LayerNorm gains are left alone: shrinking them towards zero does not regularise anything useful (they do
-    /// not multiply inputs into a large fan-out) and decaying LayerNorm gains fights the normalisation. The optimiser
+    /// and LayerNorm gains are left alone: biases only shift, so shrinking them regularises nothing useful, and pulling
+    /// a LayerNorm gain towards zero fights the normalisation. The optimiser
     /// is <see cref="FlatAdamW"/>, which takes the same steps as <c>optim.AdamW</c> with these two groups, faster.
     /// </summary>
     public static FlatAdamW AdamW(nn.Module model, double learningRate, double weightDecay = 0.1, double beta1 = 0.9, double beta2 = 0.95)
@@ -105,7 +105,6 @@ public sealed class LanguageModelTrainer
             Optimizer.ZeroGrad();
             loss.backward();
             Optimizer.Step(); // clips the whole gradient first
-
         }
         double? valLoss = evaluate && validationBatch is not null ? Evaluate(validationBatch, Options.EvalBatches) : null;
         var record = new TrainingRecord(Step, trainLoss, valLoss, lr);
