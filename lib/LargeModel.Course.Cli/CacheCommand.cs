@@ -61,12 +61,12 @@ static class CacheCommand
         foreach (var (name, _, afterCleaning) in Folders.Where(f => names.Contains(f.Name)))
         {
             string folder = Path.Combine(CourseCache.Root, name);
-            var (bytes, files) = Size(folder);
-            if (files == 0 && !Directory.Exists(folder))
+            if (!Directory.Exists(folder))
             {
                 Console.WriteLine($"{name}: already empty.");
                 continue;
             }
+            var (bytes, files) = Size(folder);
             Directory.Delete(folder, recursive: true);
             Console.WriteLine($"{name}: deleted {files} files, {Megabytes(bytes)}; {afterCleaning}.");
         }

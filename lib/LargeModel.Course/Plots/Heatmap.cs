@@ -37,15 +37,12 @@ public static partial class Charts
         var chart = Chart.Heatmap<double, int, int, string>(z, X: xs, Y: ys, ColorScale: StyleParam.Colorscale.Viridis, ShowScale: true);
         chart = Style(chart, title, xTitle, yTitle, logY: false);
         // The x axis stays at the bottom: on top its labels and title would run into the chart's title.
-        var (xTicks, xText) = Ticks(xLabels);
-        var (yTicks, yText) = Ticks(yLabels);
-        SetAxis(chart, "xaxis", ("tickmode", "array"), ("tickvals", xTicks), ("ticktext", xText), ("tickangle", 0));
-        SetAxis(chart, "yaxis", ("tickmode", "array"), ("tickvals", yTicks), ("ticktext", yText), ("autorange", "reversed"));
-        // Many token labels: a smaller font, so that every one fits (a token axis is read label by label).
-        if (xText.Length > 32) SetAxis(chart, "xaxis", ("tickfont", new Dictionary<string, object> { ["size"] = 9 }));
-        if (yText.Length > 32) SetAxis(chart, "yaxis", ("tickfont", new Dictionary<string, object> { ["size"] = 9 }));
+        LabelAxis(chart, "xaxis", xLabels);
+        LabelAxis(chart, "yaxis", yLabels);
+        SetAxis(chart, "xaxis", ("tickangle", 0));
+        SetAxis(chart, "yaxis", ("autorange", "reversed"));
 
-        // Hovering names the cell by its labels (the axes only know positions): "query 'l' · key 'e': 0.250".
+        // Hovering names the cell by its labels (the axes only know positions): "query l · key e: 0.250".
         var trace = chart.GetTraces()[0];
         trace.SetProperty("text", yLabels.Select(y => xLabels.Select(x => $"{Name(yTitle, y)} · {Name(xTitle, x)}").ToArray()).ToArray());
         trace.SetProperty("hovertemplate", "%{text}: %{z:.3f}<extra></extra>");
@@ -55,14 +52,15 @@ public static partial class Charts
     }
 
     /// <summary>
-    /// Which labels to draw. Tokens: every one, since each matters. Numbers (positions, columns): beyond 32 of them,
-    /// every k-th, so that about 16 stay legible (0, 4, 8, … of a 64-long axis).
+    /// Labels an axis by position. Tokens: every one, since each matters, in a smaller font when there are many.
+    /// Numbers (positions, columns): beyond 32 of them every k-th, so that about 16 stay legible (0, 4, 8, … of 64).
     /// </summary>
-    static (int[] Values, string[] Text) Ticks(string[] labels)
+    static void LabelAxis(GenericChart chart, string axis, string[] labels)
     {
         bool numbers = labels.All(l => int.TryParse(l, out _));
         int step = !numbers || labels.Length <= 32 ? 1 : (int)Math.Ceiling(labels.Length / 16.0);
         var values = Enumerable.Range(0, labels.Length).Where(i => i % step == 0).ToArray();
-        return (values, values.Select(i => labels[i]).ToArray());
+        SetAxis(chart, axis, ("tickmode", "array"), ("tickvals", values), ("ticktext", values.Select(i => labels[i]).ToArray()));
+        if (values.Length > 32) SetAxis(chart, axis, ("tickfont", new Dictionary<string, object> { ["size"] = 9 }));
     }
 }
