@@ -16,6 +16,7 @@ static class RunCommand
     static readonly Option<double> CellTimeout = new("--cell-timeout") { Description = "Seconds a cell may run before it is stopped (0: no limit).", DefaultValueFactory = _ => 900 };
     static readonly Option<bool> Html = new("--html") { Description = "Also export a static HTML page per notebook, readable offline." };
     static readonly Option<string[]> SkipTag = new("--skip-tag") { Description = "Do not run cells with this tag, e.g. `solution` to see the exercises as a learner does (repeatable)." };
+    static readonly Option<bool> Solutions = new("--solutions") { Description = "Run the exercises' reference solutions too (for instructors and tests); every exercise must then be correct." };
     static readonly Option<bool> InPlace = new("--in-place") { Description = "Replace each source notebook with its executed version (written atomically)." };
 
     public static Command Create()
@@ -23,7 +24,7 @@ static class RunCommand
         var paths = new Argument<string[]>("notebooks") { Description = "Notebooks (.ipynb) or folders of notebooks.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("run", "Execute notebooks headless and write executed copies (and HTML pages).")
         {
-            paths, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace,
+            paths, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace, Solutions,
         };
         command.SetAction(result =>
         {
@@ -46,7 +47,7 @@ static class RunCommand
         var path = new Argument<string>("notebook");
         var command = new Command("run-notebook", "Run one notebook in this process (used by `course run`).")
         {
-            path, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace,
+            path, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace, Solutions,
         };
         command.Hidden = true;
         command.SetAction(result => NotebookProcess.RunAsync(result.GetValue(path)!, Request(result)).GetAwaiter().GetResult());
@@ -75,6 +76,7 @@ static class RunCommand
                 Quick = result.GetValue(Quick),
                 CellTimeout = timeout > 0 ? TimeSpan.FromSeconds(timeout) : null,
                 SkipTags = (result.GetValue(SkipTag) ?? []).ToHashSet(),
+                Solutions = result.GetValue(Solutions),
             },
         };
     }

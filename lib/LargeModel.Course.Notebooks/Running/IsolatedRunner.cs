@@ -8,6 +8,9 @@ namespace LargeModel.Course.Notebooks.Running;
 /// <summary>One notebook's line in the run summary.</summary>
 public sealed record NotebookSummary(string Notebook, int Cells, double Seconds, string Status, string? Failure)
 {
+    /// <summary>Exercises correct of those checked, e.g. "3/4", or null for a notebook without exercises.</summary>
+    public string? Exercises { get; init; }
+
     public bool Succeeded => Failure is null;
 }
 
@@ -51,6 +54,7 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         var arguments = new List<string> { "run-notebook", notebook, "--out", Path.GetFullPath(request.OutputFolder) };
         foreach (var (key, value) in request.Options.Parameters) arguments.AddRange(["--param", $"{key}={value}"]);
         if (request.Options.Quick) arguments.Add("--quick");
+        if (request.Options.Solutions) arguments.Add("--solutions");
         if (request.Options.CellTimeout is { } timeout) arguments.AddRange(["--cell-timeout", timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (var tag in request.Options.SkipTags) arguments.AddRange(["--skip-tag", tag]);
         if (request.Html) arguments.Add("--html");
@@ -65,7 +69,7 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         var stderr = process.StandardError.ReadToEndAsync();
 
         int cells = 0, running = 0;
-        string? failure = null;
+        string? failure = null, exercises = null;
         bool finished = false;
         var lastEvent = Stopwatch.StartNew();
         // If the child goes silent well past its own cell timeout, it is stuck beyond its own watchdog: end it.
@@ -103,6 +107,7 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
                 case "finished":
                     finished = true;
                     failure = message["failure"]?.GetValue<string>();
+                    exercises = message["exercises"]?.GetValue<string>();
                     break;
             }
         }
@@ -115,7 +120,7 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
             RecordCrash(notebook, request, running, failure);
         }
         string status = failure is null ? "ok" : "FAILED";
-        return new NotebookSummary(Path.GetFileName(notebook), cells, clock.Elapsed.TotalSeconds, status, failure);
+        return new NotebookSummary(Path.GetFileName(notebook), cells, clock.Elapsed.TotalSeconds, status, failure) { Exercises = exercises };
     }
 
     /// <summary>After a crash, the executed copy still gets the error, in the cell that was running.</summary>
@@ -157,8 +162,8 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
     public static string Table(IReadOnlyList<NotebookSummary> summaries)
     {
         int width = Math.Max("Notebook".Length, summaries.Select(s => s.Notebook.Length).DefaultIfEmpty(0).Max());
-        var lines = new List<string> { $"{"Notebook".PadRight(width)}  Cells  Seconds  Status" };
-        lines.AddRange(summaries.Select(s => $"{s.Notebook.PadRight(width)}  {s.Cells,5}  {s.Seconds,7:0.0}  {s.Status}"));
+        var lines = new List<string> { $"{"Notebook".PadRight(width)}  Cells  Seconds  {"Exercises",-11}  Status" };
+        lines.AddRange(summaries.Select(s => $"{s.Notebook.PadRight(width)}  {s.Cells,5}  {s.Seconds,7:0.0}  {(s.Exercises is { } e ? e + " correct" : "-"),-11}  {s.Status}"));
         return string.Join(Environment.NewLine, lines);
     }
 }
