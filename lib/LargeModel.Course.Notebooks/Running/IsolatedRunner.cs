@@ -55,6 +55,7 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         foreach (var (key, value) in request.Options.Parameters) arguments.AddRange(["--param", $"{key}={value}"]);
         if (request.Options.Quick) arguments.Add("--quick");
         if (request.Options.Solutions) arguments.Add("--solutions");
+        if (request.Options.ContinueAfterErrors) arguments.Add("--continue-after-errors");
         if (request.Options.CellTimeout is { } timeout) arguments.AddRange(["--cell-timeout", timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (var tag in request.Options.SkipTags) arguments.AddRange(["--skip-tag", tag]);
         if (request.Html) arguments.Add("--html");
@@ -74,7 +75,12 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         var lastEvent = Stopwatch.StartNew();
         // If the child goes silent well past its own cell timeout, it is stuck beyond its own watchdog: end it.
         TimeSpan silence = (request.Options.CellTimeout ?? TimeSpan.FromDays(1)) + request.Options.InterruptGrace + TimeSpan.FromSeconds(60);
-        using var killer = new Timer(_ => { if (lastEvent.Elapsed > silence) KillQuietly(process); }, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        bool overran = false;
+        using var killer = new Timer(_ =>
+        {
+            if (request.NotebookTimeout is { } limit && clock.Elapsed > limit) overran = true;
+            if (overran || lastEvent.Elapsed > silence) KillQuietly(process);
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
         string? line;
         while ((line = process.StandardOutput.ReadLine()) is not null)
@@ -114,7 +120,8 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         process.WaitForExit();
         if (!finished && failure is null)
         {
-            string why = lastEvent.Elapsed > silence ? "went silent and was stopped" : $"crashed (exit code {process.ExitCode})";
+            string why = overran ? $"ran longer than the {request.NotebookTimeout!.Value.TotalSeconds:0} s allowed per notebook and was stopped"
+                : lastEvent.Elapsed > silence ? "went silent and was stopped" : $"crashed (exit code {process.ExitCode})";
             string detail = stderr.Result.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
             failure = $"{Path.GetFileName(notebook)}, cell {running}: the notebook's process {why}{(detail.Length > 0 ? $": {detail}" : "")}";
             RecordCrash(notebook, request, running, failure);

@@ -33,6 +33,12 @@ public sealed record RunOptions
     /// </summary>
     public bool Solutions { get; init; }
 
+    /// <summary>
+    /// Go on after a failing cell, as Jupyter's "allow errors" does (grading: a learner's broken exercise must not
+    /// hide the verdicts of the others). The run still reports the first failure.
+    /// </summary>
+    public bool ContinueAfterErrors { get; init; }
+
     /// <summary>The most output characters one cell may add to the executed notebook.</summary>
     public long MaxOutputPerCell { get; init; } = 20_000_000;
 }
@@ -76,6 +82,7 @@ public sealed class NotebookRunner(RunOptions options)
         var session = new CSharpSession(Path.GetDirectoryName(Path.GetFullPath(source.Path ?? ".")) ?? ".") { Solutions = options.Solutions };
         var runs = new List<CellRun>();
         var verdicts = new List<CellVerdict>();
+        string? firstFailure = null;
         string defaultLanguage = notebook.DefaultLanguage;
         foreach (var cell in notebook.Cells.Where(c => c.Type == CellType.Code && !c.Tags.Any(options.SkipTags.Contains)).ToList())
         {
@@ -100,10 +107,13 @@ public sealed class NotebookRunner(RunOptions options)
             verdicts.AddRange(ExerciseOutput.Read(cell.Outputs).Select(v => new CellVerdict(cell.Id, v)));
             CellFinished?.Invoke(notebook, run);
             if (error is not null)
-                return new NotebookRun(notebook, runs, $"{notebook.Name}, cell {cell.Number}{(error.Line is { } line ? $", line {line}" : "")}: {error.Name}: {error.Message}") { Verdicts = verdicts };
+            {
+                firstFailure ??= $"{notebook.Name}, cell {cell.Number}{(error.Line is { } line ? $", line {line}" : "")}: {error.Name}: {error.Message}";
+                if (!options.ContinueAfterErrors) return new NotebookRun(notebook, runs, firstFailure) { Verdicts = verdicts };
+            }
         }
-        string? failure = null;
-        if (options.Solutions && verdicts.FirstOrDefault(v => v.Verdict.Verdict != Verdict.Correct) is { } unsolved)
+        string? failure = firstFailure;
+        if (failure is null && options.Solutions && verdicts.FirstOrDefault(v => v.Verdict.Verdict != Verdict.Correct) is { } unsolved)
             failure = $"{notebook.Name}: with the reference solutions, {unsolved.Verdict.Exercise} should be correct, but the check says: {unsolved.Verdict}";
         return new NotebookRun(notebook, runs, failure) { Verdicts = verdicts };
     }
