@@ -169,6 +169,31 @@ public class RunnerTests
     }
 
     [Fact]
+    public async Task Printed_text_past_the_cap_is_cut_with_one_note_and_kept_whole_beside_the_copy()
+    {
+        var folder = Directory.CreateTempSubdirectory("course-overflow-").FullName;
+        try
+        {
+            var run = await new NotebookRunner(new RunOptions { MaxStreamPerCell = 1_000, OverflowFolder = folder }).RunAsync(Notebook.Parse(Of(
+                Code("Console.Write(\"start \");\nfor (int i = 0; i < 300; i++) { Console.WriteLine($\"line {i}\"); Console.Error.Write(\"\"); }\n6 * 7")),
+                "/tmp/overflow.ipynb"));
+            Assert.True(run.Succeeded, run.Failure);
+            var outputs = Outputs(run.Executed.Cells[0]).ToList();
+            var streams = outputs.Where(o => o["output_type"]!.GetValue<string>() == "stream").ToList();
+            Assert.Equal(1_000, streams.SkipLast(1).Sum(o => o["text"]!.GetValue<string>().Length));
+            Assert.StartsWith("start line 0\nline 1\n", streams[0]["text"]!.GetValue<string>());
+            Assert.Contains("overflow.cell-1.txt", Assert.Single(outputs, o => o["text"]?.GetValue<string>().Contains("Output truncated", StringComparison.Ordinal) == true)["text"]!.GetValue<string>());
+            Assert.Equal("42", outputs[^1]["data"]!["text/plain"]!.GetValue<string>()); // a result after the cut is still kept
+            string whole = File.ReadAllText(Path.Combine(folder, "overflow.cell-1.txt"));
+            Assert.Equal("start " + string.Concat(Enumerable.Range(0, 300).Select(i => $"line {i}\n")), whole);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Cells_with_a_skipped_tag_do_not_run()
     {
         var run = await Run(Of(Code("int answer = 0;"), Code("answer = 42;", "solution"), Code("answer")), new RunOptions { SkipTags = new HashSet<string> { "solution" } });

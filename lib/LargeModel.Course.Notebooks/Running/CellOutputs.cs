@@ -86,7 +86,7 @@ sealed class CellOutputs(Cell cell, int executionCount, long limit, long streamL
     {
         if (kept.Length > 0) Append(name, kept);
         streamTruncated = true;
-        string where = "";
+        string? where = null;
         if (overflowFile is not null)
         {
             try
@@ -98,7 +98,7 @@ sealed class CellOutputs(Cell cell, int executionCount, long limit, long streamL
                     overflow.Write(Text(output));
                 overflow.Write(pending.ToString());
                 overflow.Write(rest);
-                where = $" The whole text is in {Path.GetFileName(overflowFile)} beside the executed notebook.";
+                where = $"; the whole text is in {Path.GetFileName(overflowFile)} beside the executed notebook";
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -106,7 +106,7 @@ sealed class CellOutputs(Cell cell, int executionCount, long limit, long streamL
             }
         }
         Materialise();
-        Outputs.Add(Note($"[Output truncated: this cell printed more than {streamLimit:N0} characters; the rest is not stored in the notebook.{where} Print less, e.g. every 100th step.]"));
+        Outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stderr", ["text"] = OutputLimits.StreamNote(streamLimit, "the rest is not stored in the notebook" + where) });
     }
 
     public void Display(MimeBundle bundle, string displayId)

@@ -30,11 +30,8 @@ public sealed record RunOptions
     /// <summary>The most output characters one cell may add to the executed notebook (charts included).</summary>
     public long MaxOutputPerCell { get; init; } = 20_000_000;
 
-    /// <summary>
-    /// The most printed characters (stdout and stderr) one cell keeps in the executed notebook, about 20,000 lines:
-    /// more is unreadable there and slows every front end that opens the file, as Jupyter's own front ends find.
-    /// </summary>
-    public long MaxStreamPerCell { get; init; } = 1_000_000;
+    /// <summary>The most printed characters (stdout and stderr) one cell keeps in the executed notebook (see <see cref="OutputLimits"/>).</summary>
+    public long MaxStreamPerCell { get; init; } = OutputLimits.StreamPerCell;
 
     /// <summary>Where a cell's whole printed text goes when it is cut (<c>name.cell-N.txt</c>); null: nowhere.</summary>
     public string? OverflowFolder { get; init; }
