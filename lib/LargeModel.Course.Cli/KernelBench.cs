@@ -6,8 +6,9 @@ using LargeModel.Course.Notebooks.Kernel;
 namespace LargeModel.Course.Cli;
 
 /// <summary>
-/// <c>course kernel bench</c>: starts the kernel as Jupyter would and prints how long it takes to become idle and
-/// the median round trip of a trivial cell. Figures, not assertions: a benchmark, not a test.
+/// <c>course kernel bench</c>: starts the kernel as Jupyter would and prints how long it takes to become idle, the
+/// median round trip of a trivial cell, how fast a printing loop's output reaches the client, and how long an
+/// interrupted loop takes to answer. Figures, not assertions: a benchmark, not a test.
 /// </summary>
 static class KernelBench
 {
@@ -18,6 +19,8 @@ static class KernelBench
         command.SetAction(result => Run(Math.Max(1, result.GetValue(count))));
         return command;
     }
+
+    static string LoadAverage() => OperatingSystem.IsLinux() && File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     static int Run(int count)
     {
@@ -59,7 +62,31 @@ static class KernelBench
             Console.WriteLine($"kernel start to idle (kernel_info answered, iopub idle):  {startup,8:0} ms");
             Console.WriteLine($"first cell (compiler warm-up included):                {firstCell,8:0} ms");
             Console.WriteLine($"trivial execute_request round trip, median of {count,3}:    {times[count / 2],8:0.0} ms  (min {times[0]:0.0}, max {times[^1]:0.0})");
-            Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}");
+
+            // Output: a loop printing short lines, timed until idle (every stream message received), as `course run` is.
+            foreach (int lines in new[] { 5_000, 20_000, 200_000 })
+            {
+                clock.Restart();
+                var (reply, iopub) = client.Execute($"for (int i = 0; i < {lines}; i++) Console.WriteLine($\"line {{i}}\");", TimeSpan.FromMinutes(5));
+                double seconds = clock.Elapsed.TotalSeconds;
+                if (reply?.Content["status"]?.GetValue<string>() != "ok") throw new InvalidOperationException($"The {lines}-line cell failed.");
+                long received = iopub.Where(m => m.Type == "stream").Sum(m => (long)m.Content["text"]!.GetValue<string>().Count(c => c == '\n'));
+                Console.WriteLine($"print {lines,7:N0} short lines, to idle:                 {seconds * 1000,8:0} ms  ({lines / seconds:N0} lines/s; {received:N0} lines shown before the cap)");
+            }
+
+            // Interrupt: a loop that checks for it, stopped from the control channel; time from the request to the cell's reply.
+            string running = client.Send(Channel.Shell, "execute_request", new JsonObject
+            {
+                ["code"] = "while (true) { LargeModel.Course.Interrupt.ThrowIfRequested(); }",
+                ["silent"] = false,
+            });
+            Thread.Sleep(1000);
+            clock.Restart();
+            client.Send(Channel.Control, "interrupt_request", []);
+            var interrupted = client.ReplyTo(running, Channel.Shell, TimeSpan.FromSeconds(60));
+            double stopMs = clock.Elapsed.TotalMilliseconds;
+            Console.WriteLine($"interrupt of a loop that checks for it, to its reply:   {stopMs,8:0} ms  ({interrupted?.Content["ename"]?.GetValue<string>() ?? "no reply"})");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, .NET {Environment.Version}, load average {LoadAverage()}");
 
             client.Send(Channel.Control, "shutdown_request", new JsonObject { ["restart"] = false });
             if (!process.WaitForExit(10_000)) process.Kill(entireProcessTree: true);

@@ -89,6 +89,75 @@ public class RunnerTests
         Assert.Equal("CellTimeout", Outputs(run.Executed.Cells[0]).Last()["ename"]!.GetValue<string>());
     }
 
+    /// <summary>The first compilation in a process takes seconds; timing tests start after it.</summary>
+    static async Task WarmUpCompiler() => await new Session.CSharpSession().ExecuteAsync("1 + 1", new RecordingSink());
+
+    [Fact]
+    public async Task A_cell_that_stops_within_the_grace_period_gets_one_timeout_error_and_is_never_given_up_on()
+    {
+        await WarmUpCompiler();
+        int givenUp = 0;
+        // Timeout at 0.5 s, grace until 5.5 s; the cell ignores the interrupt for a second, then stops at about 1.5 s.
+        var runner = new NotebookRunner(new RunOptions { CellTimeout = TimeSpan.FromSeconds(0.5), InterruptGrace = TimeSpan.FromSeconds(5) })
+        {
+            OnStuck = (_, _, _) => Interlocked.Increment(ref givenUp),
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var run = await runner.RunAsync(Notebook.Parse(Of(
+            Code("System.Threading.Thread.Sleep(1500);\nLargeModel.Course.Interrupt.ThrowIfRequested();"), Code("1")), "/tmp/grace.ipynb"));
+        string saved = run.Executed.ToJson();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5.5), "the cell did not end within the grace period; the test says nothing");
+        await Task.Delay(TimeSpan.FromSeconds(6.5) - clock.Elapsed); // well past the end of the grace period
+        Assert.Equal(0, givenUp);
+        Assert.Contains("CellTimeout: Cell 1 ran longer than 0.5 s and was stopped", run.Failure);
+        var error = Assert.Single(Outputs(run.Executed.Cells[0]), o => o["output_type"]!.GetValue<string>() == "error");
+        Assert.DoesNotContain("did not stop", error["evalue"]!.GetValue<string>());
+        Assert.Equal(saved, run.Executed.ToJson()); // nothing was added to the copy after the run
+    }
+
+    [Fact]
+    public async Task A_cell_that_ignores_the_interrupt_is_given_up_on_with_its_outputs_frozen_for_the_save()
+    {
+        await WarmUpCompiler();
+        string done = $"COURSE_TEST_STUCK_{Guid.NewGuid():N}";
+        int givenUp = 0;
+        bool frozen = false;
+        var runner = new NotebookRunner(new RunOptions { CellTimeout = TimeSpan.FromSeconds(2), InterruptGrace = TimeSpan.FromSeconds(0.5) })
+        {
+            OnStuck = (notebook, cell, message) =>
+            {
+                Interlocked.Increment(ref givenUp);
+                // The host saves here while the cell keeps printing: what it saves must not change under it.
+                string first = notebook.ToJson();
+                Thread.Sleep(300);
+                frozen = first == notebook.ToJson() && message.Contains("did not stop", StringComparison.Ordinal);
+            },
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var run = await runner.RunAsync(Notebook.Parse(Of(
+                Code("var until = DateTime.UtcNow.AddSeconds(6);\nwhile (DateTime.UtcNow < until) { Console.WriteLine(\"still here\"); Thread.Sleep(2); }\n" +
+                     $"Environment.SetEnvironmentVariable(\"{done}\", \"1\");"),
+                Code("1")), "/tmp/stuck.ipynb"));
+
+            Assert.Equal(1, givenUp);
+            Assert.True(frozen, "the executed copy changed while the host saved it, or the message does not say the cell did not stop");
+            Assert.True(Environment.GetEnvironmentVariable(done) is null, "the run waited for the end of a cell it had given up on");
+            Assert.Contains("CellTimeout", run.Failure);
+            var outputs = Outputs(run.Executed.Cells[0]).ToList();
+            Assert.StartsWith("still here\n", outputs[0]["text"]!.GetValue<string>());
+            Assert.Equal("CellTimeout", Assert.Single(outputs, o => o["output_type"]!.GetValue<string>() == "error")["ename"]!.GetValue<string>());
+            Assert.Single(run.Cells);
+        }
+        finally
+        {
+            // The abandoned cell prints to whatever cell runs next in this process: let it end first.
+            while (Environment.GetEnvironmentVariable(done) is null && clock.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+        }
+    }
+
     [Fact]
     public async Task An_oversized_output_is_cut_with_a_note()
     {
@@ -97,6 +166,31 @@ public class RunnerTests
         var outputs = Outputs(run.Executed.Cells[0]).ToList();
         Assert.True(outputs[0]["text"]!.GetValue<string>().Length <= 5_000);
         Assert.Contains("Output truncated", outputs[^1]["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Printed_text_past_the_cap_is_cut_with_one_note_and_kept_whole_beside_the_copy()
+    {
+        var folder = Directory.CreateTempSubdirectory("course-overflow-").FullName;
+        try
+        {
+            var run = await new NotebookRunner(new RunOptions { MaxStreamPerCell = 1_000, OverflowFolder = folder }).RunAsync(Notebook.Parse(Of(
+                Code("Console.Write(\"start \");\nfor (int i = 0; i < 300; i++) { Console.WriteLine($\"line {i}\"); Console.Error.Write(\"\"); }\n6 * 7")),
+                "/tmp/overflow.ipynb"));
+            Assert.True(run.Succeeded, run.Failure);
+            var outputs = Outputs(run.Executed.Cells[0]).ToList();
+            var streams = outputs.Where(o => o["output_type"]!.GetValue<string>() == "stream").ToList();
+            Assert.Equal(1_000, streams.SkipLast(1).Sum(o => o["text"]!.GetValue<string>().Length));
+            Assert.StartsWith("start line 0\nline 1\n", streams[0]["text"]!.GetValue<string>());
+            Assert.Contains("overflow.cell-1.txt", Assert.Single(outputs, o => o["text"]?.GetValue<string>().Contains("Output truncated", StringComparison.Ordinal) == true)["text"]!.GetValue<string>());
+            Assert.Equal("42", outputs[^1]["data"]!["text/plain"]!.GetValue<string>()); // a result after the cut is still kept
+            string whole = File.ReadAllText(Path.Combine(folder, "overflow.cell-1.txt"));
+            Assert.Equal("start " + string.Concat(Enumerable.Range(0, 300).Select(i => $"line {i}\n")), whole);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -171,7 +171,61 @@ public class SessionTests
         var (outcome, sink) = await Run(session, "#r \"nuget: Humanizer.Core, 3.0.10\"\nusing Humanizer;\n\"course_run_notebooks\".Humanize()");
         Assert.True(outcome.Succeeded, outcome.Error?.Summary);
         Assert.Equal("course run notebooks", Assert.Single(sink.Results).Text());
-        Assert.True(File.Exists(Path.Combine(cache.Path, "nuget", "humanizer.core.3.0.10", "restored.txt")));
+        Assert.True(File.Exists(Path.Combine(cache.Path, "nuget", "humanizer.core.3.0.10", "restored.json")));
+    }
+
+    [Fact]
+    public async Task A_package_without_a_version_resolves_to_a_concrete_version_that_is_recorded_and_reused()
+    {
+        using var cache = new TemporaryCourseCache();
+        var (outcome, sink) = await Run(new CSharpSession(), "#r \"nuget: Humanizer.Core\"\nusing Humanizer;\n\"a_b\".Humanize()");
+        Assert.True(outcome.Succeeded, outcome.Error?.Summary);
+        var record = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cache.Path, "nuget", "humanizer.core.latest", "restored.json")))!;
+        string version = record["version"]!.GetValue<string>();
+        Assert.True(NuGet.Versioning.NuGetVersion.TryParse(version, out _), version);
+        Assert.Contains($"#r \"nuget: Humanizer.Core, {version}\"", sink.Stderr);
+
+        var (again, secondSink) = await Run(new CSharpSession(), "#r \"nuget: Humanizer.Core\"\nusing Humanizer;\n\"c_d\".Humanize()");
+        Assert.True(again.Succeeded, again.Error?.Summary);
+        Assert.Equal("", secondSink.Stderr); // the recorded restore is reused: no second restore, no note
+    }
+
+    [Theory]
+    [InlineData("../../../../escaped-package, 1.0.0", "is not a valid NuGet package id")]
+    [InlineData("..\\..\\escaped, 1.0.0", "is not a valid NuGet package id")]
+    [InlineData("/etc/passwd", "is not a valid NuGet package id")]
+    [InlineData("bad name, 1.0.0", "is not a valid NuGet package id")]
+    [InlineData("bad\"quote, 1.0.0", "is not a valid NuGet package id")]
+    [InlineData("<Project Sdk=\"x\"/>, 1.0.0", "is not a valid NuGet package id")]
+    [InlineData("Good.Name, 1.0.0\" /><Target Name=\"x", "is not a NuGet version")]
+    [InlineData("Good.Name, ../1.0.0", "is not a NuGet version")]
+    [InlineData("Good.Name, 1.0 beta", "is not a NuGet version")]
+    [InlineData(" , 1.0.0", "names no package")]
+    [InlineData("a..b, 1.0.0", "is not a valid NuGet package id")]
+    public async Task A_malformed_package_reference_is_a_clear_error_before_anything_is_written(string spec, string expected)
+    {
+        using var cache = new TemporaryCourseCache();
+        var (outcome, _) = await Run(new CSharpSession(), $"#r \"nuget: {spec}\"\n1");
+        Assert.Equal("PackageRestoreException", outcome.Error?.Name);
+        Assert.Contains(expected, outcome.Error!.Message);
+        string packages = Path.Combine(cache.Path, "nuget");
+        Assert.True(!Directory.Exists(packages) || Directory.GetFileSystemEntries(packages).Length == 0);
+        Assert.False(Directory.Exists("/escaped-package.1.0.0"));
+    }
+
+    [Fact]
+    public void Package_ids_longer_than_nuget_allows_are_refused_and_valid_forms_parse()
+    {
+        var error = Assert.Throws<PackageRestoreException>(() => PackageReferences.Parse(" " + new string('a', 101) + ", 1.0.0"));
+        Assert.Contains("at most 100 characters", error.Message);
+        Assert.Equal(("MathNet.Numerics", "5.0.0"), Named(PackageReferences.Parse(" MathNet.Numerics, 5.0.0")));
+        Assert.Equal(("Some_Package-x.y", "[1.0,2.0)"), Named(PackageReferences.Parse("Some_Package-x.y, [1.0,2.0)")));
+        Assert.Equal(("Humanizer.Core", "3.*"), Named(PackageReferences.Parse("Humanizer.Core, 3.*")));
+        Assert.Equal(("Humanizer.Core", null), Named(PackageReferences.Parse("Humanizer.Core")));
+        Assert.True(PackageReferences.Parse("x, [1.0,2.0)").Version!.Satisfies(NuGet.Versioning.NuGetVersion.Parse("1.5.0")));
+        Assert.False(PackageReferences.Parse("x, [1.0,2.0)").Version!.Satisfies(NuGet.Versioning.NuGetVersion.Parse("2.0.0")));
+
+        static (string, string?) Named((string Name, NuGet.Versioning.VersionRange? Version) parsed) => (parsed.Name, parsed.Version?.OriginalString);
     }
 
     [Fact]

@@ -38,13 +38,20 @@ public class DeviceTests
     }
 
     [Fact]
-    public void Forcing_cuda_without_a_gpu_is_a_clear_error()
+    public void Forcing_a_cuda_device_the_machine_lacks_is_a_clear_error()
     {
-        if (Devices.CudaAvailable(out _)) return; // on a GPU machine forcing CUDA is legitimate
-        using var environment = new EnvironmentVariable(Devices.Variable, "cuda");
+        // cuda:99 is missing on every machine: the check runs everywhere, with the message each kind of machine gives.
+        using var environment = new EnvironmentVariable(Devices.Variable, "cuda:99");
         var error = Assert.Throws<InvalidOperationException>(() => Devices.Choose());
-        Assert.Contains("not available", error.Message);
-        Assert.Contains("COURSE_DEVICE=cpu", error.Message);
+        if (Devices.CudaAvailable(out _))
+        {
+            Assert.Contains("CUDA device(s)", error.Message);
+        }
+        else
+        {
+            Assert.Contains("not available", error.Message);
+            Assert.Contains("COURSE_DEVICE=cpu", error.Message);
+        }
     }
 
     [Fact]
@@ -54,10 +61,11 @@ public class DeviceTests
         Assert.Contains("auto, cpu, cuda or cuda:N", error.Message);
     }
 
-    [Fact]
+    // Windows: the policy is set through the C runtime there and not read back; CI (Linux) never skips this.
+    [SkippableFact]
     public void Idle_torch_threads_sleep_instead_of_spinning_unless_the_user_chose_otherwise()
     {
-        if (OperatingSystem.IsWindows()) return;
+        Skip.If(OperatingSystem.IsWindows(), "OMP_WAIT_POLICY is read back through getenv only on Linux and macOS.");
         TorchNative.Load();
         string expected = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "PASSIVE"; // a user's own choice is kept
         Assert.Equal(expected, CpuThreads.WaitPolicy);

@@ -43,8 +43,11 @@ public sealed record ConnectionFile(string Transport, string Ip, int ShellPort, 
     public static ConnectionFile CreateLocal()
     {
         var ports = FreePorts(5);
-        return new ConnectionFile("tcp", "127.0.0.1", ports[0], ports[1], ports[2], ports[3], ports[4], Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"), "hmac-sha256");
+        return new ConnectionFile("tcp", "127.0.0.1", ports[0], ports[1], ports[2], ports[3], ports[4], NewKey(), "hmac-sha256");
     }
+
+    /// <summary>256 bits from the operating system's cryptographic generator, as hex (GUIDs are unique, not secret).</summary>
+    public static string NewKey() => System.Security.Cryptography.RandomNumberGenerator.GetHexString(64, lowercase: true);
 
     public void Write(string path)
     {
@@ -61,9 +64,9 @@ public sealed record ConnectionFile(string Transport, string Ip, int ShellPort, 
             ["signature_scheme"] = SignatureScheme,
             ["kernel_name"] = KernelSpec.Name,
         };
-        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        // The key lets anyone who reads it run code as you: only you may read it, as jupyter_client does.
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // The key lets anyone who reads it run code as you: only you may read it, as jupyter_client does, from the
+        // moment the file exists; and a kernel starting meanwhile reads the old file or the whole new one.
+        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     static int[] FreePorts(int count)

@@ -8,7 +8,8 @@ namespace LargeModel.Course.Notebooks.Kernel;
 /// <summary>
 /// A running cell's outputs, sent to the front end on iopub as they happen. Text written to stdout or stderr is
 /// gathered for a few milliseconds, so a loop printing a character at a time sends a handful of messages, not
-/// thousands; it is always sent before any other output, so the order the cell produced is kept.
+/// thousands; it is always sent before any other output, so the order the cell produced is kept. Past
+/// <see cref="OutputLimits.StreamPerCell"/> characters a note replaces the rest.
 /// </summary>
 sealed class KernelOutputSink : IOutputSink, IDisposable
 {
@@ -21,7 +22,8 @@ sealed class KernelOutputSink : IOutputSink, IDisposable
     readonly StringBuilder stdout = new(), stderr = new();
     readonly Timer timer;
     string lastStream = "stdout";
-    bool disposed;
+    long streamed;
+    bool disposed, cut;
 
     public KernelOutputSink(JupyterKernel kernel, JupyterMessage request, bool silent, bool allowStdin)
     {
@@ -38,9 +40,24 @@ sealed class KernelOutputSink : IOutputSink, IDisposable
     {
         lock (gate)
         {
+            if (cut) return;
             if (name != lastStream) FlushLocked();
             lastStream = name;
+            // Past the limit one note goes out instead of the rest: a runaway print loop must not flood the front end.
+            if (streamed + text.Length > OutputLimits.StreamPerCell)
+            {
+                text = text[..(int)(OutputLimits.StreamPerCell - streamed)];
+                cut = true;
+            }
+            streamed += text.Length;
             (name == "stderr" ? stderr : stdout).Append(text);
+            if (cut)
+            {
+                FlushLocked();
+                stderr.Append(OutputLimits.StreamNote(OutputLimits.StreamPerCell, "the rest is not shown"));
+                FlushLocked();
+                return;
+            }
             if (disposed) FlushLocked(); // output from a cell that outlived its reply goes out at once
             else timer.Change(StreamDelay, Timeout.InfiniteTimeSpan);
         }

@@ -101,7 +101,7 @@ sealed class ShellHandler(JupyterKernel kernel, CSharpSession session, TextWrite
 
         kernel.ClearInterrupt();
         using var sink = new KernelOutputSink(kernel, request, silent, allowStdin) { ExecutionCount = count };
-        var cell = RunOnOwnThread(() => session.ExecuteAsync(code, sink, storeHistory));
+        var cell = CellThread.Start(() => session.ExecuteAsync(code, sink, storeHistory));
         CellOutcome? outcome = null;
         while (outcome is null)
         {
@@ -147,28 +147,5 @@ sealed class ShellHandler(JupyterKernel kernel, CSharpSession session, TextWrite
         details["status"] = "error";
         details["execution_count"] = count;
         kernel.Reply(request, Channel.Shell, "execute_reply", details);
-    }
-
-    /// <summary>
-    /// Each cell starts on a thread of its own with a large stack (deep recursion in a lesson should not kill the
-    /// kernel), so a cell that never yields cannot block the kernel from answering for it.
-    /// </summary>
-    static Task<CellOutcome> RunOnOwnThread(Func<Task<CellOutcome>> run)
-    {
-        var done = new TaskCompletionSource<CellOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                done.SetResult(run().GetAwaiter().GetResult());
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        }, maxStackSize: 64 * 1024 * 1024)
-        { IsBackground = true, Name = "cell" };
-        thread.Start();
-        return done.Task;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using LargeModel.Course.Notebooks.Display;
 using LargeModel.Course.Notebooks.Ipynb;
@@ -8,18 +9,29 @@ namespace LargeModel.Course.Notebooks.Running;
 /// <summary>
 /// Collects a running cell's outputs into its nbformat <c>outputs</c> list: consecutive writes to one stream
 /// join into one output, an updated display replaces the earlier version in place (as Jupyter shows it), and a
-/// cell that prints more than <see cref="Limit"/> characters is cut with a note instead of bloating the file.
+/// cell that prints or shows more than its limits is cut with a note instead of bloating the file.
 /// </summary>
-sealed class CellOutputs(Cell cell, int executionCount, long limit) : IOutputSink
+/// <remarks>
+/// Stream text gathers in a buffer and reaches the JSON once per run of writes (when another output comes, or at
+/// <see cref="Close"/>), so printing n lines costs O(n), not O(n²) as re-joining the text on every write would.
+/// Text past <see cref="StreamLimit"/> is not stored in the notebook; with an <c>overflowFile</c> the cell's whole
+/// stream text goes there, and the note says where.
+/// </remarks>
+sealed class CellOutputs(Cell cell, int executionCount, long limit, long streamLimit = long.MaxValue, string? overflowFile = null) : IOutputSink
 {
     readonly Lock gate = new();
     readonly Dictionary<string, JsonObject> displays = [];
-    long size;
-    bool truncated;
+    readonly StringBuilder pending = new();
+    JsonObject? pendingOutput;
+    long size, streamSize;
+    bool truncated, streamTruncated, closed;
+    StreamWriter? overflow;
 
     public long Limit => limit;
 
-    public bool Truncated => truncated;
+    public long StreamLimit => streamLimit;
+
+    public bool Truncated => truncated || streamTruncated;
 
     JsonArray Outputs => cell.Outputs;
 
@@ -27,21 +39,82 @@ sealed class CellOutputs(Cell cell, int executionCount, long limit) : IOutputSin
     {
         lock (gate)
         {
-            if (!Fits(text.Length)) return;
-            if (Outputs.Count > 0 && Outputs[^1] is JsonObject last && last["output_type"]?.GetValue<string>() == "stream" && last["name"]?.GetValue<string>() == name)
+            if (closed) return;
+            overflow?.Write(text);
+            if (streamTruncated || !Fits(text.Length)) return;
+            if (streamSize + text.Length > streamLimit)
             {
-                last["text"] = Text(last) + text;
+                int kept = (int)Math.Max(0, streamLimit - streamSize);
+                size -= text.Length - kept;
+                TruncateStream(text[..kept], name, text[kept..]);
                 return;
             }
-            Outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = text });
+            streamSize += text.Length;
+            Append(name, text);
         }
+    }
+
+    void Append(string name, string text)
+    {
+        if (pendingOutput is null || pendingOutput["name"]?.GetValue<string>() != name)
+        {
+            if (pendingOutput is null && Outputs.Count > 0 && Outputs[^1] is JsonObject last
+                && last["output_type"]?.GetValue<string>() == "stream" && last["name"]?.GetValue<string>() == name)
+            {
+                pendingOutput = last; // e.g. the runner's own note after a crash: keep joining it
+                pending.Append(Text(last));
+            }
+            else
+            {
+                Materialise();
+                pendingOutput = new JsonObject { ["output_type"] = "stream", ["name"] = name, ["text"] = "" };
+                Outputs.Add(pendingOutput);
+            }
+        }
+        pending.Append(text);
+    }
+
+    /// <summary>Writes the gathered stream text into its output, once.</summary>
+    void Materialise()
+    {
+        if (pendingOutput is not null) pendingOutput["text"] = pending.ToString();
+        pendingOutput = null;
+        pending.Clear();
+    }
+
+    void TruncateStream(string kept, string name, string rest)
+    {
+        if (kept.Length > 0) Append(name, kept);
+        streamTruncated = true;
+        string? where = null;
+        if (overflowFile is not null)
+        {
+            try
+            {
+                // The whole text goes beside the executed copy: what was stored, then everything from here on.
+                var file = new FileStream(overflowFile, FileMode.Create, FileAccess.Write, FileShare.Read);
+                overflow = new StreamWriter(file, new UTF8Encoding(false));
+                foreach (var output in Outputs.OfType<JsonObject>().Where(o => o["output_type"]?.GetValue<string>() == "stream" && o != pendingOutput))
+                    overflow.Write(Text(output));
+                overflow.Write(pending.ToString());
+                overflow.Write(rest);
+                where = $"; the whole text is in {Path.GetFileName(overflowFile)} beside the executed notebook";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                overflow = null;
+            }
+        }
+        Materialise();
+        Outputs.Add(new JsonObject { ["output_type"] = "stream", ["name"] = "stderr", ["text"] = OutputLimits.StreamNote(streamLimit, "the rest is not stored in the notebook" + where) });
     }
 
     public void Display(MimeBundle bundle, string displayId)
     {
         lock (gate)
         {
-            if (!Fits(bundle.Size)) return;
+            if (closed || !Fits(bundle.Size)) return;
+            Materialise();
             var output = new JsonObject
             {
                 ["output_type"] = "display_data",
@@ -57,7 +130,7 @@ sealed class CellOutputs(Cell cell, int executionCount, long limit) : IOutputSin
     {
         lock (gate)
         {
-            if (!displays.TryGetValue(displayId, out var output)) return;
+            if (closed || !displays.TryGetValue(displayId, out var output)) return;
             long previous = output["data"]!.ToJsonString().Length;
             size -= previous;
             if (!Fits(bundle.Size)) return;
@@ -69,7 +142,8 @@ sealed class CellOutputs(Cell cell, int executionCount, long limit) : IOutputSin
     {
         lock (gate)
         {
-            if (!Fits(bundle.Size)) return;
+            if (closed || !Fits(bundle.Size)) return;
+            Materialise();
             Outputs.Add(new JsonObject
             {
                 ["output_type"] = "execute_result",
@@ -80,21 +154,35 @@ sealed class CellOutputs(Cell cell, int executionCount, long limit) : IOutputSin
         }
     }
 
-    public void Error(CellError error)
+    /// <summary>
+    /// Ends the cell's outputs, with its error if it failed: the stream text is written into the notebook and later
+    /// writes (from a thread the cell left running) are dropped, so the notebook can be saved while they happen.
+    /// </summary>
+    public void Close(CellError? error)
     {
         lock (gate)
         {
-            var traceback = new JsonArray { $"{error.Name}: {error.Message}" };
-            if (error.Line is { } line) traceback.Add($"at line {line} of cell {cell.Number}");
-            foreach (var frame in error.Traceback) traceback.Add(frame);
-            Outputs.Add(new JsonObject
-            {
-                ["output_type"] = "error",
-                ["ename"] = error.Name,
-                ["evalue"] = error.Message,
-                ["traceback"] = traceback,
-            });
+            if (closed) return;
+            Materialise();
+            if (error is not null) Outputs.Add(ErrorOutput(error));
+            closed = true;
+            overflow?.Dispose();
+            overflow = null;
         }
+    }
+
+    JsonObject ErrorOutput(CellError error)
+    {
+        var traceback = new JsonArray { $"{error.Name}: {error.Message}" };
+        if (error.Line is { } line) traceback.Add($"at line {line} of cell {cell.Number}");
+        foreach (var frame in error.Traceback) traceback.Add(frame);
+        return new JsonObject
+        {
+            ["output_type"] = "error",
+            ["ename"] = error.Name,
+            ["evalue"] = error.Message,
+            ["traceback"] = traceback,
+        };
     }
 
     bool Fits(long length)
@@ -106,14 +194,17 @@ sealed class CellOutputs(Cell cell, int executionCount, long limit) : IOutputSin
             return true;
         }
         truncated = true;
-        Outputs.Add(new JsonObject
-        {
-            ["output_type"] = "stream",
-            ["name"] = "stderr",
-            ["text"] = $"\n[Output truncated: this cell produced more than {limit / 1_000_000.0:0.#} million characters of output; the rest was dropped. Print less, e.g. every 100th step.]\n",
-        });
+        Materialise();
+        Outputs.Add(Note($"[Output truncated: this cell produced more than {limit / 1_000_000.0:0.#} million characters of output; the rest was dropped. Print less, e.g. every 100th step.]"));
         return false;
     }
+
+    static JsonObject Note(string text) => new()
+    {
+        ["output_type"] = "stream",
+        ["name"] = "stderr",
+        ["text"] = "\n" + text + "\n",
+    };
 
     static string Text(JsonObject stream) => stream["text"] switch
     {

@@ -30,7 +30,8 @@ public static class NotebookProcess
         }
 
         string executedPath = request.ExecutedPath(notebookPath);
-        var runner = new NotebookRunner(request.Options)
+        var options = request.Options with { OverflowFolder = request.Options.OverflowFolder ?? Path.GetDirectoryName(executedPath) };
+        var runner = new NotebookRunner(options)
         {
             OnStuck = (notebook, cell, message) =>
             {

@@ -39,8 +39,14 @@ public sealed record RunOptions
     /// </summary>
     public bool ContinueAfterErrors { get; init; }
 
-    /// <summary>The most output characters one cell may add to the executed notebook.</summary>
+    /// <summary>The most output characters one cell may add to the executed notebook (charts included).</summary>
     public long MaxOutputPerCell { get; init; } = 20_000_000;
+
+    /// <summary>The most printed characters (stdout and stderr) one cell keeps in the executed notebook (see <see cref="OutputLimits"/>).</summary>
+    public long MaxStreamPerCell { get; init; } = OutputLimits.StreamPerCell;
+
+    /// <summary>Where a cell's whole printed text goes when it is cut (<c>name.cell-N.txt</c>); null: nowhere.</summary>
+    public string? OverflowFolder { get; init; }
 }
 
 /// <summary>What happened to one cell.</summary>
@@ -70,7 +76,10 @@ public sealed class NotebookRunner(RunOptions options)
 
     public event Action<Notebook, CellRun>? CellFinished;
 
-    /// <summary>Called when a cell outlives its timeout and the grace period: the host may save and exit.</summary>
+    /// <summary>
+    /// Called when a cell outlives its timeout and the grace period, on the thread that runs the notebook, after the
+    /// cell's outputs were frozen with the timeout error: the host may save and exit. If it returns, the run stops there.
+    /// </summary>
     public Action<Notebook, Cell, string>? OnStuck { get; init; }
 
     public async Task<NotebookRun> RunAsync(Notebook source)
@@ -100,7 +109,7 @@ public sealed class NotebookRunner(RunOptions options)
                     null, []),
             };
             if (error is not null && language != "csharp")
-                new CellOutputs(cell, session.ExecutionCount, options.MaxOutputPerCell).Error(error);
+                new CellOutputs(cell, session.ExecutionCount, options.MaxOutputPerCell).Close(error);
             Timing(cell, started, clock.Elapsed);
             var run = new CellRun(cell.Number, language, clock.Elapsed.TotalSeconds, error);
             runs.Add(run);
@@ -120,41 +129,94 @@ public sealed class NotebookRunner(RunOptions options)
 
     async Task<CellError?> ExecuteCSharp(CSharpSession session, Notebook notebook, Cell cell)
     {
-        var outputs = new CellOutputs(cell, session.ExecutionCount + 1, options.MaxOutputPerCell);
-        using var watchdog = Watch(notebook, cell, outputs);
-        var outcome = await session.ExecuteAsync(cell.Source, outputs);
+        string? overflow = options.OverflowFolder is null ? null
+            : Path.Combine(options.OverflowFolder, $"{Path.GetFileNameWithoutExtension(notebook.Name)}.cell-{cell.Number}.txt");
+        var outputs = new CellOutputs(cell, session.ExecutionCount + 1, options.MaxOutputPerCell, options.MaxStreamPerCell, overflow);
+        var execution = CellThread.Start(() => session.ExecuteAsync(cell.Source, outputs));
+        using var watchdog = options.CellTimeout is { } timeout ? new Watchdog(timeout, options.InterruptGrace) : null;
+        await Task.WhenAny(execution, watchdog?.GaveUp ?? execution);
+        if (!execution.IsCompleted)
+        {
+            // The cell ignored the interrupt for the whole grace period. Its thread may still write: freeze its outputs
+            // first, so what the host saves is whole, and let the host save and exit from this thread, not a timer's.
+            var stuck = TimeoutError(cell) with { Message = TimeoutError(cell).Message + " It did not stop when interrupted, so the notebook's process was ended." };
+            outputs.Close(stuck);
+            cell.Json["execution_count"] = session.ExecutionCount;
+            OnStuck?.Invoke(notebook, cell, stuck.Message);
+            return stuck;
+        }
+        var outcome = await execution;
         cell.Json["execution_count"] = outcome.ExecutionCount;
         var error = outcome.Error;
-        if (error is not null && outcome.Interrupted && watchdog is not null)
+        if (error is not null && outcome.Interrupted && watchdog is { Interrupted: true })
             error = TimeoutError(cell);
-        if (error is not null) outputs.Error(error);
+        outputs.Close(error);
         return error;
     }
 
     CellError TimeoutError(Cell cell) => new("CellTimeout",
-        $"Cell {cell.Number} ran longer than {options.CellTimeout!.Value.TotalSeconds:0} s and was stopped. Allow more with --cell-timeout, or use --quick for smaller settings.",
+        $"Cell {cell.Number} ran longer than {options.CellTimeout!.Value.TotalSeconds:0.#} s and was stopped. Allow more with --cell-timeout, or use --quick for smaller settings.",
         null, []);
 
-    /// <summary>Interrupts the cell at its timeout; if it ignores that, hands it to <see cref="OnStuck"/>.</summary>
-    Timer? Watch(Notebook notebook, Cell cell, CellOutputs outputs)
+    /// <summary>
+    /// Interrupts a cell at its timeout, then gives it <c>grace</c> to stop by itself before <see cref="GaveUp"/>
+    /// completes. Disposing it (the cell ended) cancels whatever has not fired yet, so a cell that stops within the
+    /// grace period is never given up on.
+    /// </summary>
+    sealed class Watchdog : IDisposable
     {
-        if (options.CellTimeout is not { } timeout) return null;
-        Timer? grace = null;
-        return new Timer(_ =>
+        readonly Lock gate = new();
+        readonly TimeSpan grace;
+        readonly Timer timer;
+        readonly TaskCompletionSource gaveUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool disposed;
+
+        public Watchdog(TimeSpan timeout, TimeSpan grace)
         {
-            Interrupt.Request();
-            grace = new Timer(_ =>
+            this.grace = grace;
+            timer = new Timer(_ => Fire());
+            timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        /// <summary>Whether the timeout interrupted the cell.</summary>
+        public bool Interrupted { get; private set; }
+
+        public Task GaveUp => gaveUp.Task;
+
+        void Fire()
+        {
+            lock (gate)
             {
-                outputs.Error(TimeoutError(cell) with { Message = TimeoutError(cell).Message + " It did not stop when interrupted, so the notebook's process was ended." });
-                OnStuck?.Invoke(notebook, cell, TimeoutError(cell).Message);
-            }, null, options.InterruptGrace, Timeout.InfiniteTimeSpan);
-        }, null, timeout, Timeout.InfiniteTimeSpan);
+                if (disposed) return;
+                if (!Interrupted)
+                {
+                    Interrupted = true;
+                    Interrupt.Request();
+                    timer.Change(grace, Timeout.InfiniteTimeSpan);
+                }
+                else
+                {
+                    gaveUp.TrySetResult();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                disposed = true;
+                timer.Dispose();
+            }
+        }
     }
 
     static CellError? Render(CSharpSession session, Cell cell, string mimeType)
     {
         var text = string.Join('\n', cell.Source.Split('\n').SkipWhile(l => l.TrimStart().StartsWith("#!", StringComparison.Ordinal)));
-        new CellOutputs(cell, session.ExecutionCount, long.MaxValue).Display(new MimeBundle(text).With(mimeType, text), "rendered");
+        var outputs = new CellOutputs(cell, session.ExecutionCount, long.MaxValue);
+        outputs.Display(new MimeBundle(text).With(mimeType, text), "rendered");
+        outputs.Close(null);
         return null;
     }
 

@@ -31,16 +31,17 @@ sealed class ConsoleCapture
     public static IDisposable Route(IOutputSink sink)
     {
         current = sink;
-        return new Restore();
+        return new Restore(sink);
     }
 
-    sealed class Restore : IDisposable
+    sealed class Restore(IOutputSink sink) : IDisposable
     {
         public void Dispose()
         {
             Console.Out.Flush();
             Console.Error.Flush();
-            current = null;
+            // A cell that outlived its run (given up on after a timeout) must not unhook the cell running now.
+            Interlocked.CompareExchange(ref current, null, sink);
         }
     }
 

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NuGet.Versioning;
 
 namespace LargeModel.Course.Notebooks.Session;
 
@@ -8,12 +11,21 @@ namespace LargeModel.Course.Notebooks.Session;
 /// <c>#r "nuget: Name, Version"</c> in a cell. The packages the course itself uses (TorchSharp, Plotly.NET,
 /// the course library...) resolve to the copies the engine already carries, so they load instantly, offline,
 /// and at the versions the library was tested with. Any other package is restored once into the course cache
-/// with the .NET SDK; offline, that is a clear error.
+/// with the .NET SDK; offline, that is a clear error. The id and version are checked by NuGet's rules before
+/// they reach a path or a project file, so a directive cannot write outside the cache or inject MSBuild.
 /// </summary>
 sealed partial class PackageReferences
 {
-    [GeneratedRegex(@"^[ \t]*#r[ \t]+""nuget:[ \t]*(?<name>[^,""\s]+)[ \t]*(,[ \t]*(?<version>[^""\s]+))?[ \t]*""[ \t]*$", RegexOptions.Multiline)]
+    // Everything between the quotes, so that a bad name is reported rather than passed on to Roslyn.
+    [GeneratedRegex(@"^[ \t]*#r[ \t]+""nuget:(?<spec>[^\r\n]*)""[ \t]*\r?$", RegexOptions.Multiline)]
     private static partial Regex NugetDirective();
+
+    // NuGet's own rule for package ids (NuGet.Packaging's PackageIdValidator): word characters in runs joined by
+    // single '.', '-' or '_', at most 100 characters. No '/', '\\', quote, space or '<' can pass.
+    [GeneratedRegex(@"^\w+([_.-]\w+)*$")]
+    private static partial Regex PackageId();
+
+    const int MaxIdLength = 100;
 
     [GeneratedRegex(@"^[ \t]*(#i[ \t]+""[^""]*""|#!(csharp|c#|cs))[ \t]*$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex PolyglotOnlyDirective();
@@ -48,14 +60,37 @@ sealed partial class PackageReferences
         code = PolyglotOnlyDirective().Replace(code, "");
         return NugetDirective().Replace(code, match =>
         {
-            string name = match.Groups["name"].Value;
-            string? version = match.Groups["version"].Success ? match.Groups["version"].Value : null;
+            var (name, version) = Parse(match.Groups["spec"].Value);
             references.AddRange(PathsFor(name, version));
             return "";
         });
     }
 
-    IEnumerable<string> PathsFor(string name, string? version)
+    /// <summary>
+    /// Splits <c>Name, Version</c> and checks both by NuGet's rules; throws <see cref="PackageRestoreException"/>
+    /// saying what is wrong. The version may be exact (<c>1.2.3</c>), floating (<c>1.*</c>) or a range (<c>[1.0,2.0)</c>).
+    /// </summary>
+    internal static (string Name, VersionRange? Version) Parse(string spec)
+    {
+        int comma = spec.IndexOf(',');
+        string name = (comma < 0 ? spec : spec[..comma]).Trim();
+        string? version = comma < 0 ? null : spec[(comma + 1)..].Trim();
+        string directive = $"#r \"nuget:{spec}\"";
+        if (name.Length == 0)
+            throw new PackageRestoreException($"{directive} names no package. Write it as #r \"nuget: Name, Version\", e.g. #r \"nuget: MathNet.Numerics, 5.0.0\".");
+        if (name.Length > MaxIdLength || !PackageId().IsMatch(name))
+            throw new PackageRestoreException(
+                $"{directive}: '{name}' is not a valid NuGet package id. Ids are letters, digits and single '.', '-' or '_' between them " +
+                $"(no spaces, quotes, slashes or '..'), at most {MaxIdLength} characters, e.g. MathNet.Numerics.");
+        if (version is null || version.Length == 0) return (name, null);
+        if (!VersionRange.TryParse(version, allowFloating: true, out var range))
+            throw new PackageRestoreException(
+                $"{directive}: '{version}' is not a NuGet version. Give a version such as 5.0.0 or 1.0.0-beta.2, a floating one such as 5.*, " +
+                "or a range such as [5.0,6.0); or leave it out for the newest.");
+        return (name, range);
+    }
+
+    IEnumerable<string> PathsFor(string name, VersionRange? range)
     {
         if (name.StartsWith("Microsoft.DotNet.Interactive", StringComparison.OrdinalIgnoreCase))
         {
@@ -68,12 +103,12 @@ sealed partial class PackageReferences
             if (paths.All(p => p is not null))
             {
                 var carriedVersion = files.Length == 0 ? null : Version(paths[0]!);
-                if (version is not null && carriedVersion is not null && !version.StartsWith(carriedVersion, StringComparison.Ordinal) && !version.Contains('*'))
-                    note($"Using {name} {carriedVersion}, which the course engine carries, instead of {version}.");
+                if (range is not null && carriedVersion is not null && NuGetVersion.TryParse(carriedVersion, out var carried) && !range.Satisfies(carried))
+                    note($"Using {name} {carriedVersion}, which the course engine carries, instead of {range.OriginalString}.");
                 return paths!;
             }
         }
-        return Restore(name, version);
+        return Restore(name, range);
     }
 
     static string? CarriedAssembly(string file)
@@ -97,19 +132,26 @@ sealed partial class PackageReferences
         }
     }
 
-    /// <summary>Restores a package (and its dependencies) with the SDK into the course cache, once.</summary>
-    static List<string> Restore(string name, string? version)
+    /// <summary>
+    /// Restores a package (and its dependencies) with the SDK into the course cache, once. Without a version it takes
+    /// the newest, then records which version that was, so later runs load the same one until the cache is cleaned.
+    /// </summary>
+    List<string> Restore(string name, VersionRange? range)
     {
-        string folder = Path.Combine(CourseCache.Folder("nuget"), $"{name}.{version ?? "latest"}".ToLowerInvariant().Replace('*', 'x'));
+        string cache = Path.GetFullPath(CourseCache.Folder("nuget"));
+        string folder = Path.GetFullPath(Path.Combine(cache, $"{name}.{FolderKey(range)}".ToLowerInvariant()));
+        if (Path.GetDirectoryName(folder) != cache.TrimEnd(Path.DirectorySeparatorChar))
+            throw new PackageRestoreException($"NuGet package {name} would be restored outside the course cache ({folder}); refusing.");
         string output = Path.Combine(folder, "out");
-        string done = Path.Combine(folder, "restored.txt");
-        if (File.Exists(done))
-            return File.ReadAllLines(done).Where(File.Exists).ToList();
+        string record = Path.Combine(folder, "restored.json");
+        if (ReadRecord(record) is { } restored)
+            return restored;
 
         Directory.CreateDirectory(folder);
         // Empty Directory.*.props stop MSBuild from inheriting settings of whatever folder the cache sits in.
         File.WriteAllText(Path.Combine(folder, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(folder, "Directory.Packages.props"), "<Project />");
+        // Both values passed NuGet's rules above: an id has no XML characters, a normalised range none either.
         File.WriteAllText(Path.Combine(folder, "restore.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -118,7 +160,7 @@ sealed partial class PackageReferences
                 <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="{name}" Version="{version ?? "*"}" />
+                <PackageReference Include="{name}" Version="{range?.ToNormalizedString() ?? "*"}" />
               </ItemGroup>
             </Project>
             """);
@@ -149,12 +191,63 @@ sealed partial class PackageReferences
             var reason = log.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? log.Trim();
             reason = Regex.Replace(reason, @"\s*\[[^\]]*restore\.csproj\]", "");
             throw new PackageRestoreException(
-                $"Could not restore NuGet package {name}{(version is null ? "" : $" {version}")}: {reason} " +
+                $"Could not restore NuGet package {name}{(range is null ? "" : $" {range.OriginalString}")}: {reason} " +
                 "Check the name and version; if you are offline, connect once to restore it (it is cached afterwards).");
         }
         var assemblies = Directory.GetFiles(output, "*.dll").Where(p => Path.GetFileName(p) != "restore.dll").ToList();
-        File.WriteAllLines(done, assemblies);
+        string? resolved = ResolvedVersion(folder, name);
+        if (range is null || range.IsFloating)
+            note($"Restored {name} {resolved ?? "(version unknown)"}, the newest{(range is null ? "" : $" matching {range.OriginalString}")}; it is kept for later runs. " +
+                 $"Write #r \"nuget: {name}, {resolved ?? "x.y.z"}\" to pin it.");
+        var json = new JsonObject
+        {
+            ["id"] = name,
+            ["requested"] = range?.ToNormalizedString(),
+            ["version"] = resolved,
+            ["assemblies"] = new JsonArray(assemblies.Select(a => (JsonNode)a).ToArray()),
+        };
+        AtomicFile.WriteAllText(record, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return assemblies;
+    }
+
+    /// <summary>The cache folder's suffix: the normalised version, <c>latest</c>, or a hash for ranges and floats.</summary>
+    static string FolderKey(VersionRange? range)
+    {
+        if (range is null) return "latest";
+        if (range.IsMinInclusive && range.HasLowerBound && !range.HasUpperBound && !range.IsFloating && range.OriginalString?.Trim() == range.MinVersion!.OriginalVersion)
+            return range.MinVersion.ToNormalizedString();
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(range.ToNormalizedString()));
+        return "range-" + Convert.ToHexStringLower(hash)[..12];
+    }
+
+    /// <summary>The assemblies a finished restore recorded, or null when there is none (or it is damaged: restore again).</summary>
+    static List<string>? ReadRecord(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var assemblies = JsonNode.Parse(File.ReadAllText(path))?["assemblies"]?.AsArray().Select(a => a!.GetValue<string>()).ToList();
+            return assemblies is { Count: > 0 } && assemblies.All(File.Exists) ? assemblies : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The version NuGet chose, from the restore's assets file (<c>"libraries": {"Name/1.2.3": ...}</c>).</summary>
+    static string? ResolvedVersion(string folder, string name)
+    {
+        try
+        {
+            var libraries = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "obj", "project.assets.json")))?["libraries"]?.AsObject();
+            var key = libraries?.Select(l => l.Key).FirstOrDefault(k => k.StartsWith(name + "/", StringComparison.OrdinalIgnoreCase));
+            return key?[(name.Length + 1)..];
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null;
+        }
     }
 }
 

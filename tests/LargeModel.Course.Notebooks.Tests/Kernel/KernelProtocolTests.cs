@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using LargeModel.Course.Notebooks.Kernel;
@@ -105,7 +104,7 @@ public class KernelProtocolTests
     }
 
     [Fact]
-    public void Interrupt_stops_a_running_loop_promptly_and_keeps_the_variables()
+    public void Interrupt_stops_a_running_loop_and_keeps_the_variables()
     {
         using var kernel = KernelProcess.Start();
         Assert.Equal("ok", Status(kernel.Client.Execute("var kept = 41;", Patience).Reply));
@@ -119,18 +118,38 @@ public class KernelProtocolTests
         Thread.Sleep(500); // let it spin
         Assert.True(kernel.Client.Heartbeat([1, 2, 3], TimeSpan.FromSeconds(5)), "the heartbeat stopped answering while a cell ran");
 
-        var clock = Stopwatch.StartNew();
         string interrupt = kernel.Client.Send(Channel.Control, "interrupt_request", []);
         Assert.Equal("ok", Status(kernel.Client.ReplyTo(interrupt, Channel.Control, Patience)));
         var reply = Expect(kernel.Client.ReplyTo(id, Channel.Shell, TimeSpan.FromSeconds(30)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the loop took {clock.Elapsed.TotalSeconds:0.0} s to stop");
+        // The loop itself stopped (the cooperative path), not the kernel giving up on it after the grace period:
+        // how fast is a figure of `course kernel bench`, not a test on a shared machine.
         Assert.Equal("error", Status(reply));
         Assert.Equal("Interrupted", reply.Content["ename"]?.GetValue<string>());
+        Assert.DoesNotContain("did not stop", reply.Content["evalue"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var (after, iopub) = kernel.Client.Execute("kept + 1", Patience);
         Assert.Equal("ok", Status(after));
         Assert.Equal("42", iopub.Single(m => m.Type == "execute_result").Content["data"]!["text/plain"]!.GetValue<string>());
+        // The loop's thread has ended: its counter no longer moves, and the kernel runs cells (no KernelBusy).
+        string Spins() => kernel.Client.Execute("spins", Patience).Iopub.Single(m => m.Type == "execute_result").Content["data"]!["text/plain"]!.GetValue<string>();
+        string first = Spins();
+        Thread.Sleep(200);
+        Assert.Equal(first, Spins());
+        Assert.True(long.Parse(first, System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.False(kernel.Process.HasExited);
+    }
+
+    [Fact]
+    public void A_cell_printing_past_the_cap_sends_the_first_part_and_one_note()
+    {
+        using var kernel = KernelProcess.Start();
+        // 30,000 lines of 50 characters: 1.5 million, past the 1 million a cell may send.
+        var (reply, iopub) = kernel.Client.Execute("for (int i = 0; i < 30_000; i++) Console.WriteLine(new string('x', 49));\nvar after = 1;", Patience);
+        Assert.Equal("ok", Status(reply));
+        var texts = iopub.Where(m => m.Type == "stream").Select(m => m.Content["text"]!.GetValue<string>()).ToList();
+        Assert.Equal(1, texts.Count(t => t.Contains("Output truncated", StringComparison.Ordinal)));
+        Assert.Equal(LargeModel.Course.Notebooks.Session.OutputLimits.StreamPerCell, texts.Where(t => !t.Contains("Output truncated", StringComparison.Ordinal)).Sum(t => (long)t.Length));
+        Assert.Equal("ok", Status(kernel.Client.Execute("after", Patience).Reply));
     }
 
     [Fact]

@@ -65,7 +65,12 @@ public class KernelSpecTests : IDisposable
     public void The_user_data_folder_follows_jupyter_on_each_platform()
     {
         string folder = KernelSpec.UserDataDirectory();
-        if (System.Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR") is { Length: > 0 }) return;
+        if (System.Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR") is { Length: > 0 } configured)
+        {
+            // Jupyter's own override wins on every platform.
+            Assert.Equal(Path.GetFullPath(configured), folder);
+            return;
+        }
         string expectedEnd = OperatingSystem.IsWindows() ? Path.Combine("AppData", "Roaming", "jupyter")
             : OperatingSystem.IsMacOS() ? Path.Combine("Library", "Jupyter")
             : "jupyter";

@@ -28,8 +28,15 @@ static class Requires
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             });
-            process!.WaitForExit();
-            return process.ExitCode == 0;
+            // A broken npm (a registry prompt, a hung update check) must not hang the test run: 30 s, then "absent".
+            var output = process!.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+            return process.ExitCode == 0 && output.Result.Length > 0;
         }
         catch (Win32Exception)
         {
