@@ -15,6 +15,7 @@ static class RunCommand
     static readonly Option<bool> Quick = new("--quick") { Description = "Use the notebooks' quick settings (`// quick:` values), so the course runs in minutes." };
     static readonly Option<double> CellTimeout = new("--cell-timeout") { Description = "Seconds a cell may run before it is stopped (0: no limit).", DefaultValueFactory = _ => 900 };
     static readonly Option<bool> Html = new("--html") { Description = "Also export a static HTML page per notebook, readable offline." };
+    static readonly Option<bool> Slides = new("--slides") { Description = "Also export an HTML slide deck per notebook (NAME.slides.html), for a projector." };
     static readonly Option<string[]> SkipTag = new("--skip-tag") { Description = "Do not run cells with this tag, e.g. `solution` to see the exercises as a learner does (repeatable)." };
     static readonly Option<bool> InPlace = new("--in-place") { Description = "Replace each source notebook with its executed version (written atomically)." };
 
@@ -23,7 +24,7 @@ static class RunCommand
         var paths = new Argument<string[]>("notebooks") { Description = "Notebooks (.ipynb) or folders of notebooks.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("run", "Execute notebooks headless and write executed copies (and HTML pages).")
         {
-            paths, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace,
+            paths, Out, Param, Quick, CellTimeout, SkipTag, Html, Slides, InPlace,
         };
         command.SetAction(result =>
         {
@@ -46,7 +47,7 @@ static class RunCommand
         var path = new Argument<string>("notebook");
         var command = new Command("run-notebook", "Run one notebook in this process (used by `course run`).")
         {
-            path, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace,
+            path, Out, Param, Quick, CellTimeout, SkipTag, Html, Slides, InPlace,
         };
         command.Hidden = true;
         command.SetAction(result => NotebookProcess.RunAsync(result.GetValue(path)!, Request(result)).GetAwaiter().GetResult());
@@ -68,6 +69,7 @@ static class RunCommand
         {
             OutputFolder = result.GetValue(Out)!,
             Html = result.GetValue(Html),
+            Slides = result.GetValue(Slides),
             InPlace = result.GetValue(InPlace),
             Options = new RunOptions
             {
