@@ -99,11 +99,18 @@ public class SlideDeckTests
     [Fact]
     public void A_lesson_gets_a_slide_per_section_and_marked_cells_override_it()
     {
-        var lesson = Notebook.Load(Path.Combine(Repository.Notebooks, "09-gpt.ipynb"));
-        int sections = lesson.Cells.Count(c => c.Type == CellType.Markdown && (c.Source.StartsWith("# ", StringComparison.Ordinal) || c.Source.StartsWith("## ", StringComparison.Ordinal)));
-        var slides = SlideDeck.Slides(lesson);
-        Assert.Equal(sections, slides.Count);
-        Assert.Equal(lesson.Cells.Count, slides.Sum(s => s.Count));   // nothing lost, nothing twice
+        foreach (var name in new[] { "08-attention.ipynb", "09-gpt.ipynb" })
+        {
+            var lesson = Notebook.Load(Path.Combine(Repository.Notebooks, name));
+            int sections = lesson.Cells.Where(c => c.Type == CellType.Markdown)
+                .Sum(c => c.Source.Split('\n').Count(l => l.StartsWith("# ", StringComparison.Ordinal) || l.StartsWith("## ", StringComparison.Ordinal)));
+            var slides = SlideDeck.Slides(lesson);
+            Assert.Equal(sections, slides.Count);   // headings inside a cell start slides too
+            Assert.All(slides, s => Assert.Matches("^#{1,2} ", s[0].Markdown));
+            Assert.Equal(lesson.Cells, slides.SelectMany(s => s.Select(p => p.Cell)).Distinct());   // every cell, in order
+            foreach (var cell in lesson.Cells.Where(c => c.Type == CellType.Markdown))   // and all of its text, once
+                Assert.Equal(Squeeze(cell.Source), Squeeze(string.Concat(slides.SelectMany(s => s).Where(p => p.Cell == cell).Select(p => p.Markdown))));
+        }
 
         var marked = Notebook.Parse(Of(Markdown("# One"), Markdown("more of one"), Markdown("## not a new slide"), Markdown("Two"), Markdown("hidden"), Markdown("speaker notes")));
         void Mark(int cell, string type) => marked.Cells[cell].Metadata["slideshow"] = new JsonObject { ["slide_type"] = type };
@@ -112,8 +119,10 @@ public class SlideDeckTests
         Mark(3, "subslide");
         Mark(4, "skip");
         Mark(5, "notes");
-        Assert.Equal([["# One", "more of one", "## not a new slide"], ["Two"]], SlideDeck.Slides(marked).Select(s => s.Select(c => c.Source).ToArray()).ToArray());
+        Assert.Equal([["# One", "more of one", "## not a new slide"], ["Two"]], SlideDeck.Slides(marked).Select(s => s.Select(p => p.Markdown).ToArray()).ToArray());
     }
+
+    static string Squeeze(string text) => System.Text.RegularExpressions.Regex.Replace(text, @"\s+", "");
 
     [Fact]
     public void Code_can_be_left_off_the_slides_and_outputs_stay()
