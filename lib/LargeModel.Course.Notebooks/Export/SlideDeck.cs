@@ -13,20 +13,57 @@ namespace LargeModel.Course.Notebooks.Export;
 /// </summary>
 public static class SlideDeck
 {
-    /// <summary>The slides of a notebook: each a list of cells, in order.</summary>
-    public static List<List<Cell>> Slides(Notebook notebook)
+    /// <summary>One piece of a slide: a code cell, or a markdown cell (or the part of one between two section headings).</summary>
+    public sealed record Part(Cell Cell, string? Markdown = null);
+
+    /// <summary>The slides of a notebook, in order. A markdown cell with a heading inside it is cut at that heading.</summary>
+    public static List<List<Part>> Slides(Notebook notebook)
     {
         bool marked = notebook.Cells.Any(c => SlideType(c) is "slide" or "subslide");
-        var slides = new List<List<Cell>>();
+        var slides = new List<List<Part>>();
         foreach (var cell in notebook.Cells)
         {
             string? type = SlideType(cell);
             if (type is "skip" or "notes") continue;
-            bool starts = marked ? type is "slide" or "subslide" : cell.Type == CellType.Markdown && StartsWithSection(cell.Source);
-            if (starts || slides.Count == 0) slides.Add([]);
-            slides[^1].Add(cell);
+            if (marked)
+            {
+                if (type is "slide" or "subslide" || slides.Count == 0) slides.Add([]);
+                slides[^1].Add(new Part(cell, cell.Type == CellType.Markdown ? cell.Source : null));
+                continue;
+            }
+            if (cell.Type != CellType.Markdown)
+            {
+                if (slides.Count == 0) slides.Add([]);
+                slides[^1].Add(new Part(cell));
+                continue;
+            }
+            foreach (var (section, startsSlide) in Sections(cell.Source))
+            {
+                if (startsSlide || slides.Count == 0) slides.Add([]);
+                slides[^1].Add(new Part(cell, section));
+            }
         }
         return slides;
+    }
+
+    /// <summary>A markdown text cut before each <c>#</c> or <c>##</c> heading (outside code blocks); whether each piece starts with one.</summary>
+    static IEnumerable<(string Text, bool StartsWithHeading)> Sections(string markdown)
+    {
+        var piece = new List<string>();
+        bool inCode = false, headed = false;
+        foreach (var line in markdown.Split('\n'))
+        {
+            if (line.TrimStart().StartsWith("```", StringComparison.Ordinal)) inCode = !inCode;
+            bool heading = !inCode && (line.StartsWith("# ", StringComparison.Ordinal) || line.StartsWith("## ", StringComparison.Ordinal));
+            if (heading && piece.Any(l => l.Trim().Length > 0))
+            {
+                yield return (string.Join('\n', piece).Trim('\n'), headed);
+                piece.Clear();
+            }
+            if (heading && piece.All(l => l.Trim().Length == 0)) headed = true;
+            piece.Add(line);
+        }
+        if (piece.Any(l => l.Trim().Length > 0)) yield return (string.Join('\n', piece).Trim('\n'), headed);
     }
 
     /// <param name="notebook">The lesson, usually executed, so that its outputs and charts are on the slides.</param>
@@ -43,10 +80,10 @@ public static class SlideDeck
         for (int i = 0; i < slides.Count; i++)
         {
             body.Append($"<section class=\"slide\" id=\"slide-{i + 1}\" data-index=\"{i}\">\n");
-            foreach (var cell in slides[i])
+            foreach (var (cell, markdown) in slides[i])
             {
-                if (cell.Type == CellType.Markdown)
-                    body.Append("<div class=\"markdown\">").Append(HtmlExport.RenderMarkdown(cell.Source, folder)).Append("</div>\n");
+                if (markdown is not null)
+                    body.Append("<div class=\"markdown\">").Append(HtmlExport.RenderMarkdown(markdown, folder)).Append("</div>\n");
                 else if (cell.Type == CellType.Code && (showCode || cell.Outputs.Count > 0))
                     body.Append(HtmlExport.CodeCell(cell, cell.Language(language), ref charts, showCode));
             }
@@ -69,12 +106,6 @@ public static class SlideDeck
 
     static string? SlideType(Cell cell) =>
         cell.Metadata["slideshow"]?["slide_type"] is JsonValue v && v.TryGetValue<string>(out var type) ? type : null;
-
-    static bool StartsWithSection(string markdown)
-    {
-        string first = markdown.TrimStart().Split('\n')[0];
-        return first.StartsWith("# ", StringComparison.Ordinal) || first.StartsWith("## ", StringComparison.Ordinal);
-    }
 
     const string Style = """
         body.deck { background: #fff; margin: 0; font-size: 26px; line-height: 1.5; }
