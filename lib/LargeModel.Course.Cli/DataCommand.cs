@@ -33,12 +33,16 @@ static class DataCommand
     static int List(CorpusStore store)
     {
         PrintFiguresTheSameEverywhere();
-        Console.WriteLine($"{"name",-11} {"status",-10} {"characters",12} {"vocab",6}  licence");
+        Console.WriteLine($"{"name",-11} {"status",-10} {"characters",12} {"vocab",6} {"download",9}  licence");
         foreach (var corpus in Corpora.Catalogue)
         {
             var stats = corpus.IsBuiltIn ? Stats(Corpora.Default()) : Corpora.CachedStats(corpus.Name, store);
             string status = corpus.IsBuiltIn ? "built in" : stats is null ? "not cached" : "cached";
-            Console.WriteLine($"{corpus.Name,-11} {status,-10} {(stats is null ? "-" : stats.Characters.ToString("N0")),12} {(stats is null ? "-" : stats.VocabularySize.ToString("N0")),6}  {corpus.License}");
+            // Not cached yet: the catalogue's figures say what a fetch will bring.
+            long? characters = stats?.Characters ?? corpus.Characters;
+            int? vocabulary = stats?.VocabularySize ?? corpus.Vocabulary;
+            string download = corpus.Package?.DownloadBytes is long bytes ? $"{bytes / 1e6:F1} MB" : "-";
+            Console.WriteLine($"{corpus.Name,-11} {status,-10} {characters?.ToString("N0") ?? "-",12} {vocabulary?.ToString("N0") ?? "-",6} {download,9}  {corpus.License}");
         }
         Console.WriteLine($"Cache: {store.Root}  (set {CourseCache.Variable} to move it). Fetch one with `course data fetch NAME`.");
         return 0;

@@ -7,8 +7,8 @@ namespace LargeModel.Course.Cli;
 
 /// <summary>
 /// <c>course export</c>: copies of notebooks for handing out, without running them: with the reference
-/// solutions stripped (a learner's edition), clean of outputs, and/or as static HTML pages of notebooks that
-/// were executed before.
+/// solutions stripped (a learner's edition), clean of outputs, and/or as static HTML pages or slide decks of
+/// notebooks that were executed before.
 /// </summary>
 static class ExportCommand
 {
@@ -19,9 +19,12 @@ static class ExportCommand
         var strip = new Option<string[]>("--strip-tag") { Description = "Leave out cells with this tag, e.g. `solution` for a learner's edition (repeatable)." };
         var clear = new Option<bool>("--clear-outputs") { Description = "Remove outputs and execution counts." };
         var html = new Option<bool>("--html") { Description = "Write an HTML page instead of a notebook." };
-        var command = new Command("export", "Write copies of notebooks: without solutions, without outputs, or as HTML pages.")
+        var slides = new Option<bool>("--slides") { Description = "Write an HTML slide deck (NAME.slides.html) instead of a notebook: a slide per section or per cell marked as a slide." };
+        var hideCode = new Option<bool>("--hide-code") { Description = "Slides show code cells' outputs only, not their source." };
+        var figures = new Option<string?>("--figures-from") { Description = "Folder that figure paths such as ../assets/x.svg are relative to (default: each notebook's folder); for executed copies outside notebooks/." };
+        var command = new Command("export", "Write copies of notebooks: without solutions, without outputs, or as HTML pages or slide decks.")
         {
-            paths, output, strip, clear, html,
+            paths, output, strip, clear, html, slides, hideCode, figures,
         };
         command.SetAction(result =>
         {
@@ -30,15 +33,22 @@ static class ExportCommand
             foreach (var path in RunRequest.FindNotebooks(result.GetValue(paths)!))
             {
                 var notebook = Notebook.Load(path);
-                if (Path.GetDirectoryName(path) == folder && !result.GetValue(html))
+                bool page = result.GetValue(html) || result.GetValue(slides);
+                string? figureFolder = result.GetValue(figures) is { } f ? Path.GetFullPath(f) : null;
+                if (Path.GetDirectoryName(path) == folder && !page)
                     throw new InvalidOperationException($"--out is the folder of {Path.GetFileName(path)}, which would be overwritten. Choose another folder.");
                 notebook.Cells.RemoveAll(c => c.Tags.Any(tags.Contains));
                 if (result.GetValue(clear)) notebook.ClearOutputs();
                 string target;
-                if (result.GetValue(html))
+                if (result.GetValue(slides))
+                {
+                    target = Path.Combine(folder, Path.GetFileNameWithoutExtension(path) + ".slides.html");
+                    SlideDeck.Write(notebook, target, showCode: !result.GetValue(hideCode), figureFolder);
+                }
+                else if (result.GetValue(html))
                 {
                     target = Path.Combine(folder, Path.ChangeExtension(Path.GetFileName(path), ".html"));
-                    HtmlExport.Write(notebook, target);
+                    HtmlExport.Write(notebook, target, figureFolder);
                 }
                 else
                 {

@@ -15,6 +15,7 @@ static class RunCommand
     static readonly Option<bool> Quick = new("--quick") { Description = "Use the notebooks' quick settings (`// quick:` values), so the course runs in minutes." };
     static readonly Option<double> CellTimeout = new("--cell-timeout") { Description = "Seconds a cell may run before it is stopped (0: no limit).", DefaultValueFactory = _ => 900 };
     static readonly Option<bool> Html = new("--html") { Description = "Also export a static HTML page per notebook, readable offline." };
+    static readonly Option<bool> Slides = new("--slides") { Description = "Also export an HTML slide deck per notebook (NAME.slides.html), for a projector." };
     static readonly Option<string[]> SkipTag = new("--skip-tag") { Description = "Do not run cells with this tag, e.g. `solution` to see the exercises as a learner does (repeatable)." };
     static readonly Option<bool> Solutions = new("--solutions") { Description = "Run the exercises' reference solutions too (for instructors and tests); every exercise must then be correct." };
     static readonly Option<bool> ContinueAfterErrors = new("--continue-after-errors") { Description = "Go on after a failing cell, as Jupyter's allow-errors does (the run still reports the first failure)." };
@@ -25,7 +26,7 @@ static class RunCommand
         var paths = new Argument<string[]>("notebooks") { Description = "Notebooks (.ipynb) or folders of notebooks.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("run", "Execute notebooks headless and write executed copies (and HTML pages).")
         {
-            paths, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace, Solutions, ContinueAfterErrors,
+            paths, Out, Param, Quick, CellTimeout, SkipTag, Html, Slides, InPlace, Solutions, ContinueAfterErrors,
         };
         command.SetAction(result =>
         {
@@ -48,7 +49,7 @@ static class RunCommand
         var path = new Argument<string>("notebook");
         var command = new Command("run-notebook", "Run one notebook in this process (used by `course run`).")
         {
-            path, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace, Solutions, ContinueAfterErrors,
+            path, Out, Param, Quick, CellTimeout, SkipTag, Html, Slides, InPlace, Solutions, ContinueAfterErrors,
         };
         command.Hidden = true;
         command.SetAction(result => NotebookProcess.RunAsync(result.GetValue(path)!, Request(result)).GetAwaiter().GetResult());
@@ -70,6 +71,7 @@ static class RunCommand
         {
             OutputFolder = result.GetValue(Out)!,
             Html = result.GetValue(Html),
+            Slides = result.GetValue(Slides),
             InPlace = result.GetValue(InPlace),
             Options = new RunOptions
             {

@@ -25,9 +25,14 @@ public static partial class HtmlExport
         return builder.Build();
     }
 
-    public static string Render(Notebook notebook, string? title = null)
+    /// <param name="notebook">The notebook, executed or not.</param>
+    /// <param name="title">The page title; by default the notebook's first heading.</param>
+    /// <param name="folder">Where relative image paths in Markdown (<c>../assets/x.svg</c>) are read from; by default
+    /// the notebook's own folder.</param>
+    public static string Render(Notebook notebook, string? title = null, string? folder = null)
     {
-        title ??= FirstHeading(notebook) ?? Path.GetFileNameWithoutExtension(notebook.Name);
+        title ??= Title(notebook);
+        folder ??= ImageFolder(notebook);
         var body = new StringBuilder();
         int charts = 0;
         string language = notebook.DefaultLanguage;
@@ -36,7 +41,7 @@ public static partial class HtmlExport
             switch (cell.Type)
             {
                 case CellType.Markdown:
-                    body.Append("<section class=\"markdown\">").Append(RenderMarkdown(cell.Source)).Append("</section>\n");
+                    body.Append("<section class=\"markdown\">").Append(RenderMarkdown(cell.Source, folder)).Append("</section>\n");
                     break;
                 case CellType.Code:
                     body.Append(CodeCell(cell, cell.Language(language), ref charts));
@@ -50,7 +55,7 @@ public static partial class HtmlExport
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         page.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        page.Append($"<title>{WebUtility.HtmlEncode(title)}</title>\n<style>{Style}</style>\n");
+        page.Append($"<title>{WebUtility.HtmlEncode(title)}</title>\n<style>{PageStyle}</style>\n");
         if (charts > 0) page.Append("<script type=\"text/javascript\">").Append(PlotlyOutput.PlotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase)).Append("</script>\n");
         page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n");
         page.Append("<footer>Exported by <code>course run --html</code> from ").Append(WebUtility.HtmlEncode(notebook.Name)).Append(".</footer>\n");
@@ -59,9 +64,17 @@ public static partial class HtmlExport
     }
 
     /// <summary>Writes the page beside-then-rename, so a half-written page never replaces a good one.</summary>
-    public static void Write(Notebook notebook, string path) => AtomicFile.WriteAllText(path, Render(notebook));
+    public static void Write(Notebook notebook, string path, string? folder = null) => AtomicFile.WriteAllText(path, Render(notebook, folder: folder));
 
-    static string CodeCell(Cell cell, string language, ref int charts)
+    /// <summary>The folder a notebook's relative image paths start from: its own.</summary>
+    public static string ImageFolder(Notebook notebook) =>
+        Path.GetDirectoryName(Path.GetFullPath(notebook.Path ?? "notebook.ipynb")) ?? Directory.GetCurrentDirectory();
+
+    /// <summary>The page's title: the notebook's first heading, else its file name.</summary>
+    public static string Title(Notebook notebook) => FirstHeading(notebook) ?? Path.GetFileNameWithoutExtension(notebook.Name);
+
+    /// <summary>A code cell with its outputs; <paramref name="showInput"/> false leaves the source out (slides without code).</summary>
+    internal static string CodeCell(Cell cell, string language, ref int charts, bool showInput = true)
     {
         var html = new StringBuilder("<section class=\"code-cell\">\n");
         if (language is "markdown" or "html")
@@ -80,7 +93,7 @@ public static partial class HtmlExport
             string summary = cell.Tags.Contains("solution") ? "Reference solution" : "Hidden code";
             input = $"<details class=\"hidden-source\"><summary>{summary} (click to show)</summary>{input}</details>";
         }
-        html.Append(note).Append(input).Append('\n');
+        if (showInput) html.Append(note).Append(input).Append('\n');
         foreach (var output in cell.Outputs.OfType<JsonObject>()) html.Append(Output(output, ref charts));
         return html.Append("</section>\n").ToString();
     }
@@ -122,9 +135,16 @@ public static partial class HtmlExport
         return "";
     }
 
-    /// <summary>Markdown to HTML, with each formula as MathML (or, if it uses LaTeX we do not convert, as its source).</summary>
-    public static string RenderMarkdown(string markdown) =>
-        MathMarkup().Replace(Markdig.Markdown.ToHtml(markdown, Markdown), match =>
+    /// <summary>
+    /// Markdown to HTML, with each formula as MathML (or, if it uses LaTeX we do not convert, as its source), and each
+    /// image with a relative path (a figure from <c>assets/</c>) read from <paramref name="folder"/> and embedded as
+    /// a data URI, so the page works alone, offline, wherever it is copied.
+    /// </summary>
+    public static string RenderMarkdown(string markdown, string? folder = null) =>
+        Figures.Embed(WithMathMl(Markdig.Markdown.ToHtml(markdown, Markdown)), folder);
+
+    static string WithMathMl(string html) =>
+        MathMarkup().Replace(html, match =>
         {
             bool display = match.Groups["tag"].Value == "div";
             string tex = WebUtility.HtmlDecode(match.Groups["tex"].Value);
@@ -153,13 +173,14 @@ public static partial class HtmlExport
             .SelectMany(c => c.Source.Split('\n'))
             .FirstOrDefault(l => l.StartsWith("# ", StringComparison.Ordinal))?[2..].Trim();
 
-    const string Style = """
+    /// <summary>The page's CSS, which the slide decks build on.</summary>
+    internal const string PageStyle = """
         body { margin: 0; background: #fafafa; color: #1f2328; font: 16px/1.6 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
         main { max-width: 980px; margin: 0 auto; padding: 2rem 1.5rem 4rem; background: #fff; }
         h1, h2, h3 { line-height: 1.25; } h1 { border-bottom: 1px solid #ddd; padding-bottom: .3em; }
         pre { overflow-x: auto; padding: .75em 1em; border-radius: 6px; font: 13.5px/1.45 ui-monospace, "Cascadia Code", Menlo, Consolas, monospace; }
         .input { display: flex; gap: .5em; align-items: flex-start; margin-top: 1em; }
-        .input pre { flex: 1; margin: 0; background: #f6f8fa; border: 1px solid #e5e7eb; }
+        .input pre { flex: 1; min-width: 0; margin: 0; background: #f6f8fa; border: 1px solid #e5e7eb; white-space: pre-wrap; overflow-wrap: anywhere; }
         .prompt { color: #6e7781; font: 12px ui-monospace, monospace; min-width: 4.5em; padding-top: .9em; text-align: right; }
         .output { margin: .4em 0 0 5em; }
         pre.output { background: #fff; border-left: 3px solid #d0d7de; border-radius: 0; white-space: pre-wrap; word-break: break-word; }
@@ -173,6 +194,6 @@ public static partial class HtmlExport
         table { border-collapse: collapse; } th, td { border: 1px solid #d0d7de; padding: .3em .7em; }
         code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .92em; }
         footer { text-align: center; color: #6e7781; font-size: 13px; padding: 1em; }
-        img { max-width: 100%; }
+        img { max-width: 100%; height: auto; } section.markdown img { display: block; margin: 1em auto; }
         """;
 }

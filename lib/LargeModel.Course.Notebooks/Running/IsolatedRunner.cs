@@ -45,7 +45,7 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         log.WriteLine();
         log.WriteLine(Table(summaries));
         string executedFolder = request.InPlace ? "in place" : $"in {Path.GetFullPath(request.OutputFolder)}";
-        log.WriteLine($"{summaries.Count(s => s.Succeeded)} of {summaries.Count} notebooks ran; executed copies{(request.Html ? " and HTML pages" : "")} are {executedFolder}.");
+        log.WriteLine($"{summaries.Count(s => s.Succeeded)} of {summaries.Count} notebooks ran; executed copies{(request.Html ? " and HTML pages" : "")}{(request.Slides ? " and slide decks" : "")} are {executedFolder}.");
         return summaries;
     }
 
@@ -59,6 +59,7 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         if (request.Options.CellTimeout is { } timeout) arguments.AddRange(["--cell-timeout", timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (var tag in request.Options.SkipTags) arguments.AddRange(["--skip-tag", tag]);
         if (request.Html) arguments.Add("--html");
+        if (request.Slides) arguments.Add("--slides");
         if (request.InPlace) arguments.Add("--in-place");
 
         var start = childCommand(arguments);

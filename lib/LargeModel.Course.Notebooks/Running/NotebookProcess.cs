@@ -67,6 +67,9 @@ public static class NotebookProcess
     internal static void Save(Notebook executed, string executedPath, RunRequest request, string sourcePath, bool html = true)
     {
         executed.Save(executedPath);
-        if (html && request.Html) HtmlExport.Write(executed, request.HtmlPath(sourcePath));
+        if (!html) return;
+        string figures = Path.GetDirectoryName(Path.GetFullPath(sourcePath))!; // figure paths are relative to the lesson
+        if (request.Html) HtmlExport.Write(executed, request.HtmlPath(sourcePath), figures);
+        if (request.Slides) SlideDeck.Write(executed, request.SlidesPath(sourcePath), folder: figures);
     }
 }

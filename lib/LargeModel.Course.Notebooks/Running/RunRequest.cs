@@ -10,6 +10,9 @@ public sealed record RunRequest
     /// <summary>A notebook still running after this long is stopped and reported (grading); null means no limit.</summary>
     public TimeSpan? NotebookTimeout { get; init; }
 
+    /// <summary>Also write a slide deck per notebook (<see cref="Export.SlideDeck"/>).</summary>
+    public bool Slides { get; init; }
+
     /// <summary>Write the executed notebook over the source (atomically) instead of into the output folder.</summary>
     public bool InPlace { get; init; }
 
@@ -19,6 +22,9 @@ public sealed record RunRequest
 
     public string HtmlPath(string notebook) =>
         Path.Combine(Path.GetFullPath(OutputFolder), Path.ChangeExtension(Path.GetFileName(notebook), ".html"));
+
+    public string SlidesPath(string notebook) =>
+        Path.Combine(Path.GetFullPath(OutputFolder), Path.GetFileNameWithoutExtension(notebook) + ".slides.html");
 
     /// <summary>Notebooks named by the arguments: files as given, folders as their *.ipynb in name order.</summary>
     public static IReadOnlyList<string> FindNotebooks(IEnumerable<string> paths)

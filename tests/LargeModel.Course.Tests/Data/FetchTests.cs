@@ -49,6 +49,17 @@ public class FetchTests(FetchedCorpora fetched) : IClassFixture<FetchedCorpora>
     }
 
     [NpmFact]
+    public void The_catalogue_records_the_figures_a_fetch_produces()
+    {
+        foreach (var corpus in Corpora.Catalogue.Where(c => !c.IsBuiltIn))
+        {
+            var stats = Corpora.CachedStats(corpus.Name, fetched.Store)!;
+            Assert.Equal(corpus.Characters, stats.Characters);
+            Assert.Equal(corpus.Vocabulary, stats.VocabularySize);
+        }
+    }
+
+    [NpmFact]
     public void Brown_has_a_genre_view_and_a_part_of_speech_view()
     {
         var sentences = BrownCorpus.Sentences(fetched.Store);
