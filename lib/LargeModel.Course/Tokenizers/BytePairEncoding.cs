@@ -30,6 +30,9 @@ public sealed partial class BytePairEncoding : ITokenizer
     readonly byte[]?[] bytesOf;
     readonly Dictionary<string, int> special;
     readonly Regex splitter;
+    // Pieces that are one whole token (most words of a trained language), found without merging, as tiktoken does.
+    readonly Dictionary<string, int> wholeToken = [];
+    readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> whole;
     // A piece seen before is not merged again (GPT-2's encoder.py keeps the same cache); words repeat a lot.
     readonly ConcurrentDictionary<string, int[]> cache = new();
     readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> cached;
@@ -70,6 +73,20 @@ public sealed partial class BytePairEncoding : ITokenizer
             if (!rankOfPair.TryAdd(Key(left, right), (rank, id))) throw new ArgumentException($"The pair ({left}, {right}) is merged twice.", nameof(merges));
             bytesOf[id] = [.. l, .. r];
         }
+        // Merging a token's own bytes gives back that token, unless another token has the same bytes (a trained BPE
+        // can make "abc" as a·bc and as ab·c); such texts, and bytes that are not whole characters, take the slow path.
+        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
+        var duplicates = new HashSet<string>();
+        foreach (var merge in this.merges)
+        {
+            string text;
+            try { text = strict.GetString(bytesOf[merge.Id]!); }
+            catch (DecoderFallbackException) { continue; }
+            if (!wholeToken.TryAdd(text, merge.Id)) duplicates.Add(text);
+        }
+        foreach (var text in duplicates) wholeToken.Remove(text);
+        whole = wholeToken.GetAlternateLookup<ReadOnlySpan<char>>();
+
         foreach (var (text, id) in special)
         {
             if (bytesOf[id] is not null) throw new ArgumentException($"The special token {text} has id {id}, which a byte or merge uses.", nameof(specialTokens));
@@ -122,6 +139,11 @@ public sealed partial class BytePairEncoding : ITokenizer
             output.AddRange(known);
             return;
         }
+        if (whole.TryGetValue(piece, out int token))
+        {
+            output.Add(token);
+            return;
+        }
         int length = Encoding.UTF8.GetByteCount(piece);
         Span<byte> bytes = length <= 256 ? stackalloc byte[length] : new byte[length];
         Encoding.UTF8.GetBytes(piece, bytes);
@@ -135,6 +157,13 @@ public sealed partial class BytePairEncoding : ITokenizer
             cached.TryAdd(piece, result);
         }
         output.AddRange(result);
+    }
+
+    /// <summary>The merge loop alone, with neither the cache nor the whole-token shortcut (the tests compare the two).</summary>
+    internal int[] MergeOnly(string piece)
+    {
+        var parts = Encoding.UTF8.GetBytes(piece).Select(b => idOfByte[b]).ToArray();
+        return parts[..ApplyMerges(parts)];
     }
 
     /// <summary>

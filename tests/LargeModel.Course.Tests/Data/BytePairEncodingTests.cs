@@ -42,6 +42,18 @@ public class BytePairEncodingTests
         Assert.Equal(fast.TrainingLog!.Steps[^1].TokensAfter, fast.Encode(text).Length);   // the log counts what encoding gives
     }
 
+    [Fact]
+    public void A_piece_that_is_a_whole_token_merges_into_that_token_so_the_shortcut_changes_nothing()
+    {
+        var trained = BytePairEncoding.Train(Corpora.Default().Validation[..50_000], 400);
+        foreach (var bpe in new[] { trained, BytePairEncoding.Gpt2() })
+            foreach (var merge in bpe.Merges.Where((_, i) => bpe == trained || i % 7 == 0))
+            {
+                string text = bpe.TokenText(merge.Id);
+                if (!text.Contains('\uFFFD')) Assert.Equal(bpe.MergeOnly(text), bpe.EncodePiece(text));
+            }
+    }
+
     /// <summary>The textbook algorithm: recount all pairs of all pieces from scratch before each merge.</summary>
     static List<Merge> NaiveMerges(string text, int count)
     {
