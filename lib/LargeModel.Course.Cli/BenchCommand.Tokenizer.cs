@@ -37,11 +37,15 @@ static partial class BenchCommand
             Console.WriteLine($"train:      {log.Steps.Count:N0} merges in {trainSeconds:F2} s (GPT-2 split, incremental pair counts); " +
                               $"{log.InitialTokens:N0} bytes -> {log.Steps[^1].TokensAfter:N0} tokens ({(double)log.Steps[^1].TokensAfter / text.Length:F3} tokens per character)");
 
-            double loadSeconds = Best(1, () => BytePairEncoding.Gpt2());
+            foreach (var name in BytePairEncoding.OpenAiEncodings)
+            {
+                BytePairEncoding? loaded = null;
+                double seconds = Best(1, () => loaded = BytePairEncoding.FromSharpToken(name));
+                Console.WriteLine($"load:       {name} from SharpToken's table, {loaded!.Merges.Count:N0} merges recovered, in {seconds:F2} s");
+            }
             var ours = BytePairEncoding.Gpt2();
             var sharp = GptEncoding.GetEncoding("r50k_base");
             sharp.Encode("warm up");
-            Console.WriteLine($"load:       GPT-2's ranks from SharpToken's table, 50,000 merges recovered, in {loadSeconds:F2} s");
 
             int[] ourIds = [], uncachedIds = [];
             List<int> sharpIds = [];

@@ -75,13 +75,12 @@ public sealed partial class BytePairEncoding : ITokenizer
         }
         // Merging a token's own bytes gives back that token, unless another token has the same bytes (a trained BPE
         // can make "abc" as a·bc and as ab·c); such texts, and bytes that are not whole characters, take the slow path.
-        var strict = new UTF8Encoding(false, throwOnInvalidBytes: true);
         var duplicates = new HashSet<string>();
         foreach (var merge in this.merges)
         {
-            string text;
-            try { text = strict.GetString(bytesOf[merge.Id]!); }
-            catch (DecoderFallbackException) { continue; }
+            var bytes = bytesOf[merge.Id]!;
+            if (!System.Text.Unicode.Utf8.IsValid(bytes)) continue;
+            string text = Encoding.UTF8.GetString(bytes);
             if (!wholeToken.TryAdd(text, merge.Id)) duplicates.Add(text);
         }
         foreach (var text in duplicates) wholeToken.Remove(text);
