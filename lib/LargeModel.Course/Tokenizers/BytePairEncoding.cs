@@ -84,6 +84,7 @@ public sealed partial class BytePairEncoding : ITokenizer
             if (!wholeToken.TryAdd(text, merge.Id)) duplicates.Add(text);
         }
         foreach (var text in duplicates) wholeToken.Remove(text);
+        for (int b = 0; b < 128; b++) wholeToken.TryAdd(((char)b).ToString(), this.idOfByte[b]);   // ASCII: a space, a comma
         whole = wholeToken.GetAlternateLookup<ReadOnlySpan<char>>();
 
         foreach (var (text, id) in special)
@@ -149,13 +150,12 @@ public sealed partial class BytePairEncoding : ITokenizer
         Span<int> parts = length <= 256 ? stackalloc int[length] : new int[length];
         for (int i = 0; i < length; i++) parts[i] = idOfByte[bytes[i]];
         int n = ApplyMerges(parts);
-        var result = parts[..n].ToArray();
         if (CachePieces)
         {
             if (cache.Count > 100_000) cache.Clear();   // bounded: a long text of random strings must not fill memory
-            cached.TryAdd(piece, result);
+            cached.TryAdd(piece, parts[..n].ToArray());
         }
-        output.AddRange(result);
+        foreach (int id in parts[..n]) output.Add(id);
     }
 
     /// <summary>The merge loop alone, with neither the cache nor the whole-token shortcut (the tests compare the two).</summary>
