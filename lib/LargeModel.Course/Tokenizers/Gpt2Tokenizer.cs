@@ -4,7 +4,8 @@ namespace LargeModel.Course.Tokenizers;
 
 /// <summary>
 /// GPT-2's byte-level BPE tokenizer (the <c>r50k_base</c> tables, shipped inside the SharpToken package): tokens that
-/// are whole pieces of words, the one to use with GPT-2's vocabulary. The lessons stay with characters.
+/// are whole pieces of words, the one to use with GPT-2's vocabulary. Lesson 11 builds the same tokenizer from scratch
+/// (<see cref="BytePairEncoding.Gpt2"/>, tested id for id against this one).
 /// </summary>
 public sealed class Gpt2Tokenizer : ITokenizer
 {
