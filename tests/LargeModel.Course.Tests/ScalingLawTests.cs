@@ -4,7 +4,7 @@ namespace LargeModel.Course.Tests;
 
 public class ScalingLawTests
 {
-    static readonly double[] Sizes = Enumerable.Range(0, 8).Select(i => Math.Pow(10, 3 + 3.0 * i / 7)).ToArray(); // 10³ … 10⁶
+    static readonly double[] Sizes = Enumerable.Range(0, 10).Select(i => Math.Pow(10, 3 + 3.0 * i / 9)).ToArray(); // 10³ … 10⁶
 
     [Fact]
     public void The_fit_recovers_a_known_law_from_exact_points()
@@ -17,25 +17,30 @@ public class ScalingLawTests
     }
 
     [Theory]
-    [InlineData(12, 0.35, 0.9, 1)]
-    [InlineData(4, 0.2, 0.5, 2)]
-    [InlineData(30, 0.5, 1.2, 3)]
-    public void The_fit_recovers_a_known_law_from_noisy_points(double a, double alpha, double floor, int seed)
+    [InlineData(12, 0.35, 0.9)]
+    [InlineData(40, 0.5, 0.3)]   // the shape of lesson 13's sweep: from about 2 down towards a floor of 0.3
+    [InlineData(6, 0.25, 1.2)]
+    public void The_fit_recovers_a_known_law_from_noisy_points(double a, double alpha, double floor)
     {
         var truth = new ScalingLaw(a, alpha, floor);
-        var random = new Random(seed);
-        // 1% multiplicative noise, more than the spread between repeated training runs of one size.
-        var losses = Sizes.Select(n => truth.Loss(n) * (1 + 0.01 * Gaussian(random))).ToArray();
-        var fitted = ScalingLaw.Fit(Sizes, losses);
-
-        Assert.InRange(fitted.Alpha, alpha - 0.1 * alpha, alpha + 0.1 * alpha);
-        Assert.InRange(fitted.Floor, floor - 0.05 * floor, floor + 0.05 * floor);
-        Assert.InRange(Math.Log(fitted.A), Math.Log(a) - 0.3, Math.Log(a) + 0.3);
-        Assert.True(fitted.RSquared(Sizes, losses) > 0.99);
-        Assert.All(fitted.RelativeResiduals(Sizes, losses), r => Assert.InRange(r, -0.03, 0.03));
-        // Between and just beyond the points, the fitted law and the true one agree to about the noise.
-        foreach (double n in new[] { 3e3, 3e4, 3e5, 2e6 })
-            Assert.InRange(fitted.Loss(n) / truth.Loss(n) - 1, -0.02, 0.02);
+        // 20 draws of 0.5% multiplicative noise; the worst draws measured: α off by 9%, the floor by 3%.
+        var worst = (Alpha: 0.0, Floor: 0.0, LogA: 0.0, Prediction: 0.0);
+        for (int seed = 1; seed <= 20; seed++)
+        {
+            var random = new Random(seed);
+            var losses = Sizes.Select(n => truth.Loss(n) * (1 + 0.005 * Gaussian(random))).ToArray();
+            var fitted = ScalingLaw.Fit(Sizes, losses);
+            Assert.True(fitted.RSquared(Sizes, losses) > 0.99);
+            Assert.All(fitted.RelativeResiduals(Sizes, losses), r => Assert.InRange(r, -0.02, 0.02));
+            worst = (Math.Max(worst.Alpha, Math.Abs(fitted.Alpha / alpha - 1)), Math.Max(worst.Floor, Math.Abs(fitted.Floor / floor - 1)),
+                Math.Max(worst.LogA, Math.Abs(Math.Log(fitted.A / a))),
+                // Between and just beyond the points, the fitted law and the true one agree to about the noise.
+                Math.Max(worst.Prediction, new[] { 3e3, 3e4, 3e5, 2e6 }.Max(n => Math.Abs(fitted.Loss(n) / truth.Loss(n) - 1))));
+        }
+        Assert.InRange(worst.Alpha, 0, 0.15);
+        Assert.InRange(worst.Floor, 0, 0.05);
+        Assert.InRange(worst.LogA, 0, 0.5);
+        Assert.InRange(worst.Prediction, 0, 0.02);
     }
 
     [Fact]
