@@ -42,8 +42,8 @@ static partial class BenchCommand
                 new LanguageModelTrainingOptions { LearningRate = 1e-3, WarmupSteps = 10, DecaySteps = w + n, EvalInterval = 0 });
 
             long parameters = model.CountParameters();
-            long matmulParameters = parameters - (long)config.BlockSize * config.Embedding; // position embeddings are looked up, not multiplied
-            double flopsPerToken = 6.0 * matmulParameters + 12.0 * config.Layers * config.Embedding * config.BlockSize;
+            long matmulParameters = Flops.MatmulParameters(config); // position embeddings are looked up, not multiplied
+            double flopsPerToken = Flops.TrainingPerToken(config);  // 6·N + 12·L·E·T
             Console.WriteLine($"config:     {config.Layers} layers, {config.Heads} heads, {config.Embedding} wide, block {config.BlockSize}, batch {b}, vocab {config.VocabSize}, {(model.UseFusedAttention ? "fused" : "written-out")} attention");
             Console.WriteLine($"threads:    {threads} (torch intra-op), float32, {Devices.Choose("cpu").Device}");
             Console.WriteLine($"parameters: {parameters:N0} (formula {config.ParameterCount():N0})");
