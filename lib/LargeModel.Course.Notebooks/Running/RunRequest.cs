@@ -10,6 +10,9 @@ public sealed record RunRequest
     /// <summary>Also write a slide deck per notebook (<see cref="Export.SlideDeck"/>).</summary>
     public bool Slides { get; init; }
 
+    /// <summary>A notebook still running after this long is stopped and reported (grading); null means no limit.</summary>
+    public TimeSpan? NotebookTimeout { get; init; }
+
     /// <summary>Write the executed notebook over the source (atomically) instead of into the output folder.</summary>
     public bool InPlace { get; init; }
 
