@@ -145,7 +145,8 @@ sealed class HeadlessChromium : IAsyncDisposable
         Directory.Delete(work, recursive: true);
     }
 
-    static int FreePort()
+    /// <summary>A TCP port nobody listens on now, for a server a test starts.</summary>
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -5,7 +5,8 @@ namespace LargeModel.Course.Notebooks.Tests;
 /// <summary>
 /// Plausible wrong answers to a lesson's exercises, from <c>WrongAnswers/NN-lesson.txt</c>. Each section replaces
 /// one exercise cell (by its nbformat id) and names words the check's message must contain, so the test proves
-/// the check catches that mistake and says something useful about it. File format:
+/// the check catches that mistake and says something useful about it. File format (lines starting with '#' are
+/// comments only before the first section; inside a section every line is code, so comment there with //):
 /// <code>
 /// # comment
 /// === exercise CELL-ID expects "WORDS"

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace LargeModel.Course.Notebooks.Tests.Kernel;
@@ -43,7 +41,7 @@ public class BrowserTests
         Assert.True(installed == 0, installOutput);
 
         string token = Guid.NewGuid().ToString("N");
-        int notebookPort = FreePort(), driverPort = FreePort();
+        int notebookPort = HeadlessChromium.FreePort(), driverPort = HeadlessChromium.FreePort();
         using var server = Start(jupyter, ["--no-browser", "--allow-root", "--ip=127.0.0.1", $"--port={notebookPort}", "--port-retries=0",
             $"--NotebookApp.token={token}", $"--notebook-dir={root}", "--NotebookApp.disable_check_xsrf=False"], environment, work);
         using var driver = Start(chromedriver, [$"--port={driverPort}"], environment, work);
@@ -165,13 +163,4 @@ public class BrowserTests
         (await Post(http, $"{session}/execute/sync", new JsonObject { ["script"] = script, ["args"] = new JsonArray() }))["value"];
 
     static bool IsTrue(JsonNode? value) => value is JsonValue v && v.TryGetValue<bool>(out bool b) && b;
-
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
