@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LargeModel.Course.Notebooks.Display;
+using LargeModel.Course.Notebooks.Grading;
 using LargeModel.Course.Notebooks.Ipynb;
 using LargeModel.Course.Notebooks.Running;
 
@@ -77,11 +78,14 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Lessons))]
-    public void As_a_learner_first_runs_it_every_exercise_is_not_attempted_and_the_lesson_reaches_its_end(string lesson)
+    public void The_student_edition_runs_to_its_end_with_every_exercise_not_attempted(string lesson)
     {
-        // No flag: the solution cells stay inert (#if SOLUTIONS), exactly as in a learner's kernel.
-        string output = Path.Combine(Output, "learner");
-        var (code, log, error) = Repository.Course("run", Path.Combine(Repository.Notebooks, lesson), "--quick", "--out", output);
+        // The edition `course student-copy` hands out: no solution cells, every exercise blank.
+        using var folder = new TempFolder();
+        string edition = Path.Combine(folder.Path, lesson);
+        CourseNotebooks.StudentEdition(Notebook.Load(Path.Combine(Repository.Notebooks, lesson))).Save(edition);
+        string output = Path.Combine(Output, "student");
+        var (code, log, error) = Repository.Course("run", edition, "--quick", "--out", output);
         Assert.True(code == 0, $"{log}\n{error}");
 
         var executed = Notebook.Load(Path.Combine(output, lesson));

@@ -38,6 +38,29 @@ public class SessionTests
     }
 
     [Fact]
+    public async Task A_solution_cell_is_inert_unless_solutions_are_switched_on_and_keeps_its_line_numbers()
+    {
+        const string exercise = "int Answer() => throw new NotImplementedException(\"your turn\");";
+        const string solution = "#if SOLUTIONS // Reference solution\nint Answer() => 42;\n#endif";
+        var learner = new CSharpSession();
+        await Run(learner, exercise);
+        Assert.True((await Run(learner, solution)).Outcome.Succeeded);
+        var (kept, _) = await Run(learner, "Answer()");
+        Assert.Equal("NotImplementedException", kept.Error?.Name); // the learner's stub still stands
+
+        var instructor = new CSharpSession { Solutions = true };
+        await Run(instructor, exercise);
+        await Run(instructor, solution);
+        var (replaced, sink) = await Run(instructor, "Answer()");
+        Assert.True(replaced.Succeeded, replaced.Error?.Summary);
+        Assert.Equal("42", Assert.Single(sink.Results).Text());
+
+        // The engine's #define in front of the cell must not shift the line a runtime error reports.
+        var (failed, _) = await Run(instructor, "#if SOLUTIONS\nint x = 1;\nthrow new InvalidOperationException(\"line 3\");\n#endif");
+        Assert.Equal(3, failed.Error?.Line);
+    }
+
+    [Fact]
     public async Task Variables_types_and_usings_carry_over_between_cells()
     {
         var session = new CSharpSession();
