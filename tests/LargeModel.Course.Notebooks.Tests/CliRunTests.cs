@@ -24,7 +24,7 @@ public class CliRunTests
         Assert.Contains("1-crash.ipynb, cell 2: the notebook's process crashed", output);
         Assert.Contains("2-stuck.ipynb, cell 1: CellTimeout", output);
         Assert.Contains("[3/3] 3-fine.ipynb ok (1 cells", output);
-        Assert.Matches(@"3-fine\.ipynb\s+1\s+[\d.]+\s+ok", output); // the summary table
+        Assert.Matches(@"3-fine\.ipynb\s+1\s+[\d.]+\s+-\s+ok", output); // the summary table (no exercises: "-")
         var crashed = Notebook.Load(Path.Combine(outFolder, "1-crash.ipynb"));
         Assert.Equal("NotebookProcessCrashed", crashed.Cells[1].Outputs.Last()!["ename"]!.GetValue<string>());
         Assert.Equal("about to crash\n", crashed.Cells[0].Outputs[0]!["text"]!.GetValue<string>());
