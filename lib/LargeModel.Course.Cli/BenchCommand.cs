@@ -14,6 +14,7 @@ static partial class BenchCommand
         bench.Subcommands.Add(Engine());
         bench.Subcommands.Add(Train());
         bench.Subcommands.Add(Generate());
+        bench.Subcommands.Add(Sweep());
         return bench;
     }
 

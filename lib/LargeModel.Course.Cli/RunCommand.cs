@@ -80,7 +80,7 @@ static class RunCommand
     }
 
     /// <summary>Starts this same CLI again, whether it runs as an app host (`course`) or as `dotnet course.dll`.</summary>
-    static ProcessStartInfo ChildProcess(IEnumerable<string> arguments)
+    internal static ProcessStartInfo ChildProcess(IEnumerable<string> arguments)
     {
         string host = Environment.ProcessPath ?? "dotnet";
         var start = new ProcessStartInfo(host);
