@@ -15,6 +15,7 @@ static partial class BenchCommand
         bench.Subcommands.Add(Train());
         bench.Subcommands.Add(Generate());
         bench.Subcommands.Add(Tokenizer());
+        bench.Subcommands.Add(Sweep());
         return bench;
     }
 

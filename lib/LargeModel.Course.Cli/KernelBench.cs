@@ -20,7 +20,49 @@ static class KernelBench
         return command;
     }
 
-    static string LoadAverage() => OperatingSystem.IsLinux() && File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    internal static string LoadAverage() => OperatingSystem.IsLinux() && File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    /// <summary>A kernel process started as Jupyter starts it, with a ready client; disposing ends both and removes the folder.</summary>
+    internal static IDisposable StartKernel(out KernelClient client, out Process process)
+    {
+        string folder = Directory.CreateTempSubdirectory("course-kernel-bench-").FullName;
+        string file = Path.Combine(folder, "kernel.json");
+        var connection = ConnectionFile.CreateLocal();
+        connection.Write(file);
+        var command = KernelSpec.CourseCommand();
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = folder };
+        foreach (var argument in command.Skip(1).Concat(["kernel", "start", file])) start.ArgumentList.Add(argument);
+        var started = Process.Start(start) ?? throw new InvalidOperationException("The kernel process did not start.");
+        started.ErrorDataReceived += (_, _) => { };
+        started.OutputDataReceived += (_, _) => { };
+        started.BeginErrorReadLine();
+        started.BeginOutputReadLine();
+        var connected = new KernelClient(connection);
+        var stop = new Stop(started, connected, folder);
+        try
+        {
+            connected.WaitReady(TimeSpan.FromSeconds(120));
+        }
+        catch
+        {
+            stop.Dispose();
+            throw;
+        }
+        (client, process) = (connected, started);
+        return stop;
+    }
+
+    sealed class Stop(Process process, KernelClient client, string folder) : IDisposable
+    {
+        public void Dispose()
+        {
+            client.Dispose();
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+            process.Dispose();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 
     static int Run(int count)
     {

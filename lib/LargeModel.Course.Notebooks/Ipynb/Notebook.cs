@@ -49,7 +49,13 @@ public sealed class Notebook
         string text;
         try
         {
-            text = File.ReadAllText(path, Encoding.UTF8);
+            // Strict UTF-8 (a byte-order mark still selects UTF-16 or UTF-32): a damaged file is reported, not read
+            // with its bad bytes silently replaced.
+            text = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new NotebookFormatException(path, $"it is not valid UTF-8 text (at byte {e.Index}). Was it saved in another encoding, or damaged?");
         }
         catch (IOException e)
         {
@@ -79,15 +85,64 @@ public sealed class Notebook
         if (root["cells"] is not JsonArray cells)
             throw new NotebookFormatException(path, "it has no \"cells\" list.");
 
+        CheckTypes(root, path);
         var list = new List<Cell>();
         for (int i = 0; i < cells.Count; i++)
         {
-            if (cells[i] is not JsonObject cell || cell["cell_type"] is not JsonValue)
-                throw new NotebookFormatException(path, $"cell {i + 1} is not a cell object with a \"cell_type\".");
+            if (cells[i] is not JsonObject cell || cell["cell_type"] is not JsonValue type || type.GetValueKind() != JsonValueKind.String)
+                throw new NotebookFormatException(path, $"cell {i + 1} is not a cell object with a \"cell_type\" string.");
+            CheckCell(cell, i + 1, path);
             list.Add(new Cell(cell, i));
         }
         return new Notebook(root, list, path);
     }
+
+    /// <summary>
+    /// The fields this engine reads must have the types nbformat gives them, so that a hand-edited file fails here with
+    /// the field named, not later with an exception from deep inside the run.
+    /// </summary>
+    static void CheckTypes(JsonObject root, string? path)
+    {
+        Expect(root, "metadata", JsonValueKind.Object, "the notebook's \"metadata\"", path);
+        Expect(root["metadata"], "kernelspec", JsonValueKind.Object, "metadata.kernelspec", path);
+        Expect(root["metadata"]?["kernelspec"], "language", JsonValueKind.String, "metadata.kernelspec.language", path);
+        Expect(root["metadata"], "polyglot_notebook", JsonValueKind.Object, "metadata.polyglot_notebook", path);
+        Expect(root["metadata"]?["polyglot_notebook"], "kernelInfo", JsonValueKind.Object, "metadata.polyglot_notebook.kernelInfo", path);
+        Expect(root["metadata"]?["polyglot_notebook"]?["kernelInfo"], "defaultKernelName", JsonValueKind.String, "metadata.polyglot_notebook.kernelInfo.defaultKernelName", path);
+    }
+
+    static void CheckCell(JsonObject cell, int number, string? path)
+    {
+        string where = $"cell {number}";
+        if (cell["source"] is JsonArray lines ? lines.Any(l => l is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+            : cell["source"] is { } source && source.GetValueKind() != JsonValueKind.String)
+            throw new NotebookFormatException(path, $"{where}'s \"source\" is neither text nor a list of lines of text.");
+        Expect(cell, "metadata", JsonValueKind.Object, $"{where}'s \"metadata\"", path);
+        if (cell["metadata"]?["tags"] is { } tags && (tags is not JsonArray list || list.Any(t => t is not JsonValue v || v.GetValueKind() != JsonValueKind.String)))
+            throw new NotebookFormatException(path, $"{where}'s tags are not a list of words.");
+        Expect(cell["metadata"], "polyglot_notebook", JsonValueKind.Object, $"{where}'s metadata.polyglot_notebook", path);
+        Expect(cell["metadata"]?["polyglot_notebook"], "kernelName", JsonValueKind.String, $"{where}'s metadata.polyglot_notebook.kernelName", path);
+        Expect(cell["metadata"], "dotnet_interactive", JsonValueKind.Object, $"{where}'s metadata.dotnet_interactive", path);
+        Expect(cell["metadata"]?["dotnet_interactive"], "language", JsonValueKind.String, $"{where}'s metadata.dotnet_interactive.language", path);
+        Expect(cell, "outputs", JsonValueKind.Array, $"{where}'s \"outputs\"", path);
+    }
+
+    /// <summary>Absent or null is fine (the engine uses a default); present with another type is an error.</summary>
+    static void Expect(JsonNode? parent, string name, JsonValueKind kind, string what, string? path)
+    {
+        if (parent is not JsonObject obj || obj[name] is not { } value || value.GetValueKind() == kind) return;
+        throw new NotebookFormatException(path, $"{what} should be {Article(kind)} but is {Article(value.GetValueKind())}. Was the file edited by hand?");
+    }
+
+    static string Article(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "text",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true or false",
+        _ => "null",
+    };
 
     /// <summary>A deep copy, e.g. to execute without touching the notebook that was read.</summary>
     public Notebook Clone() => Parse(ToJson(), Path);

@@ -122,13 +122,29 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         if (!finished && failure is null)
         {
             string why = overran ? $"ran longer than the {request.NotebookTimeout!.Value.TotalSeconds:0} s allowed per notebook and was stopped"
-                : lastEvent.Elapsed > silence ? "went silent and was stopped" : $"crashed (exit code {process.ExitCode})";
-            string detail = stderr.Result.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+                : lastEvent.Elapsed > silence ? "went silent and was stopped"
+                : process.ExitCode is >= 0 and < 128 ? $"ended before the notebook did (exit code {process.ExitCode}: a cell called Environment.Exit, or the process was stopped)"
+                : $"crashed (exit code {process.ExitCode})";
+            string detail = CrashDetail(stderr.Result);
             failure = $"{Path.GetFileName(notebook)}, cell {running}: the notebook's process {why}{(detail.Length > 0 ? $": {detail}" : "")}";
             RecordCrash(notebook, request, running, failure);
         }
         string status = failure is null ? "ok" : "FAILED";
         return new NotebookSummary(Path.GetFileName(notebook), cells, clock.Elapsed.TotalSeconds, status, failure) { Exercises = exercises };
+    }
+
+    /// <summary>
+    /// The one line of a dying process's standard error that says why: the runtime's own headline (a stack overflow
+    /// prints thousands of frames after it), else the last line that is not a stack frame.
+    /// </summary>
+    internal static string CrashDetail(string stderr)
+    {
+        var lines = stderr.Split('\n').Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith("at ", StringComparison.Ordinal) && !l.StartsWith("---", StringComparison.Ordinal) && !l.StartsWith("Repeat ", StringComparison.Ordinal))
+            .ToList();
+        string[] headlines = ["Stack overflow", "Unhandled exception", "Process terminated", "Fatal error"];
+        string detail = lines.FirstOrDefault(l => headlines.Any(h => l.StartsWith(h, StringComparison.Ordinal))) ?? lines.LastOrDefault() ?? "";
+        return detail.Length > 300 ? detail[..300] + "..." : detail;
     }
 
     /// <summary>After a crash, the executed copy still gets the error, in the cell that was running.</summary>

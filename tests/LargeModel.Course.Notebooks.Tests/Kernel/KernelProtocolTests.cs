@@ -153,6 +153,27 @@ public class KernelProtocolTests
     }
 
     [Fact]
+    public void Malformed_unsigned_oversized_and_out_of_order_messages_leave_the_kernel_alive_with_its_variables()
+    {
+        using var kernel = KernelProcess.Start();
+        Assert.Equal("ok", Status(kernel.Client.Execute("var kept = 42;", Patience).Reply));
+        var messages = LargeModel.Course.Notebooks.Sweep.MalformedMessages.Generate(kernel.Client.Signer, kernel.Client.Session);
+        Assert.True(messages.Count >= 30);
+        foreach (var message in messages)
+        {
+            kernel.Client.SendFrames(message.Channel, message.Frames);
+            Assert.True(kernel.Client.Heartbeat([7], Patience), $"no heartbeat after: {message.What}\n{kernel.Log}");
+            string id = kernel.Client.Send(Channel.Shell, "kernel_info_request", []);
+            Assert.True(kernel.Client.ReplyTo(id, Channel.Shell, Patience) is not null, $"no answer after: {message.What}\n{kernel.Log}");
+        }
+        // Nothing unsigned, forged or tampered with ran: kept is still 42, in the same session.
+        var (reply, iopub) = kernel.Client.Execute("kept", Patience);
+        Assert.Equal("ok", Status(reply));
+        Assert.Equal("42", iopub.Single(m => m.Type == "execute_result").Content["data"]!["text/plain"]!.GetValue<string>());
+        Assert.False(kernel.Process.HasExited);
+    }
+
+    [Fact]
     public void A_cell_that_ignores_the_interrupt_is_answered_for_and_the_reply_says_to_restart()
     {
         using var kernel = KernelProcess.Start();
