@@ -7,6 +7,8 @@ var root = new RootCommand("LargeModel.Course: from linear regression to a small
     RunCommand.Create(),
     RunCommand.CreateChild(),
     ExportCommand.Create(),
+    GradeCommand.Create(),
+    StudentCopyCommand.Create(),
     DataCommand.Create(),
     CacheCommand.Create(),
     KernelCommand.Create(),

@@ -16,6 +16,8 @@ static class RunCommand
     static readonly Option<double> CellTimeout = new("--cell-timeout") { Description = "Seconds a cell may run before it is stopped (0: no limit).", DefaultValueFactory = _ => 900 };
     static readonly Option<bool> Html = new("--html") { Description = "Also export a static HTML page per notebook, readable offline." };
     static readonly Option<string[]> SkipTag = new("--skip-tag") { Description = "Do not run cells with this tag, e.g. `solution` to see the exercises as a learner does (repeatable)." };
+    static readonly Option<bool> Solutions = new("--solutions") { Description = "Run the exercises' reference solutions too (for instructors and tests); every exercise must then be correct." };
+    static readonly Option<bool> ContinueAfterErrors = new("--continue-after-errors") { Description = "Go on after a failing cell, as Jupyter's allow-errors does (the run still reports the first failure)." };
     static readonly Option<bool> InPlace = new("--in-place") { Description = "Replace each source notebook with its executed version (written atomically)." };
 
     public static Command Create()
@@ -23,7 +25,7 @@ static class RunCommand
         var paths = new Argument<string[]>("notebooks") { Description = "Notebooks (.ipynb) or folders of notebooks.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("run", "Execute notebooks headless and write executed copies (and HTML pages).")
         {
-            paths, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace,
+            paths, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace, Solutions, ContinueAfterErrors,
         };
         command.SetAction(result =>
         {
@@ -46,7 +48,7 @@ static class RunCommand
         var path = new Argument<string>("notebook");
         var command = new Command("run-notebook", "Run one notebook in this process (used by `course run`).")
         {
-            path, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace,
+            path, Out, Param, Quick, CellTimeout, SkipTag, Html, InPlace, Solutions, ContinueAfterErrors,
         };
         command.Hidden = true;
         command.SetAction(result => NotebookProcess.RunAsync(result.GetValue(path)!, Request(result)).GetAwaiter().GetResult());
@@ -75,12 +77,14 @@ static class RunCommand
                 Quick = result.GetValue(Quick),
                 CellTimeout = timeout > 0 ? TimeSpan.FromSeconds(timeout) : null,
                 SkipTags = (result.GetValue(SkipTag) ?? []).ToHashSet(),
+                Solutions = result.GetValue(Solutions),
+                ContinueAfterErrors = result.GetValue(ContinueAfterErrors),
             },
         };
     }
 
     /// <summary>Starts this same CLI again, whether it runs as an app host (`course`) or as `dotnet course.dll`.</summary>
-    static ProcessStartInfo ChildProcess(IEnumerable<string> arguments)
+    internal static ProcessStartInfo ChildProcess(IEnumerable<string> arguments)
     {
         string host = Environment.ProcessPath ?? "dotnet";
         var start = new ProcessStartInfo(host);

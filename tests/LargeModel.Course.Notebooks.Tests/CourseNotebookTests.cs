@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LargeModel.Course.Notebooks.Display;
 using LargeModel.Course.Notebooks.Ipynb;
 using LargeModel.Course.Notebooks.Running;
 
@@ -22,9 +23,9 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Lessons))]
-    public void The_lesson_executes_in_quick_mode_without_errors(string lesson)
+    public void The_lesson_executes_in_quick_mode_and_every_reference_solution_passes_its_check(string lesson)
     {
-        var (code, output, error) = Repository.Course("run", Path.Combine(Repository.Notebooks, lesson), "--quick", "--html", "--out", Output);
+        var (code, output, error) = Repository.Course("run", Path.Combine(Repository.Notebooks, lesson), "--quick", "--solutions", "--html", "--out", Output);
         Assert.True(code == 0, $"{output}\n{error}");
 
         var executed = Notebook.Load(Path.Combine(Output, lesson));
@@ -32,6 +33,8 @@ public class CourseNotebookTests
         Assert.Empty(errors);
         Assert.All(executed.Cells.Where(c => c.Type == CellType.Code), c => Assert.NotNull(c.Json["execution_count"]));
         Assert.True(File.Exists(Path.Combine(Output, Path.ChangeExtension(lesson, ".html"))));
+        Assert.All(executed.Cells.Where(c => c.Tags.Contains("check")), check =>
+            Assert.Equal(Verdict.Correct, Assert.Single(ExerciseOutput.Read(check.Outputs)).Verdict));
     }
 
     /// <summary>
@@ -74,19 +77,60 @@ public class CourseNotebookTests
 
     [Theory]
     [MemberData(nameof(Lessons))]
-    public void Without_the_reference_solutions_each_exercise_fails_with_a_helpful_message(string lesson)
+    public void As_a_learner_first_runs_it_every_exercise_is_not_attempted_and_the_lesson_reaches_its_end(string lesson)
+    {
+        // No flag: the solution cells stay inert (#if SOLUTIONS), exactly as in a learner's kernel.
+        string output = Path.Combine(Output, "learner");
+        var (code, log, error) = Repository.Course("run", Path.Combine(Repository.Notebooks, lesson), "--quick", "--out", output);
+        Assert.True(code == 0, $"{log}\n{error}");
+
+        var executed = Notebook.Load(Path.Combine(output, lesson));
+        var checks = executed.Cells.Where(c => c.Tags.Contains("check")).ToList();
+        Assert.NotEmpty(checks);
+        Assert.All(checks, check =>
+        {
+            var verdict = Assert.Single(ExerciseOutput.Read(check.Outputs));
+            Assert.True(verdict.Verdict == Verdict.NotAttempted, $"{lesson}, cell {check.Number}: {verdict}");
+            Assert.False(string.IsNullOrWhiteSpace(verdict.Message), $"{lesson}, cell {check.Number}: a blank exercise should give a hint");
+        });
+        var table = executed.Cells.Single(c => c.Tags.Contains("verdicts"));
+        Assert.NotNull(table.Json["execution_count"]);
+        Assert.Contains($"0 of {checks.Count} correct", string.Concat(table.Outputs.Select(o => o!["data"]?["text/plain"]?.ToString())), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lessons))]
+    public void Each_exercise_recognises_a_wrong_answer_and_says_what_is_wrong(string lesson)
     {
         var source = Notebook.Load(Path.Combine(Repository.Notebooks, lesson));
-        if (!source.Cells.Any(c => c.Tags.Contains("exercise"))) return; // a lesson without exercises
+        var exercises = source.Cells.Where(c => c.Tags.Contains("exercise")).ToList();
+        var answers = WrongAnswer.For(lesson);
+        var missing = exercises.Where(e => answers.All(a => a.CellId != e.Id)).Select(e => $"cell {e.Number} (id {e.Id})").ToList();
+        Assert.True(missing.Count == 0, $"{WrongAnswer.FileFor(lesson)} has no wrong answer for {string.Join(", ", missing)}.");
+        Assert.All(answers, a => Assert.Contains(exercises, e => e.Id == a.CellId));
 
-        string output = Path.Combine(Output, "without-solutions");
-        var (code, log, _) = Repository.Course("run", Path.Combine(Repository.Notebooks, lesson), "--quick", "--skip-tag", "solution", "--out", output);
+        foreach (var (round, i) in WrongAnswer.Rounds(answers).Select((r, i) => (r, i)))
+        {
+            using var folder = new TempFolder();
+            var notebook = source.Clone();
+            foreach (var answer in round) notebook.Cells.Single(c => c.Id == answer.CellId).Source = answer.Code;
+            string path = Path.Combine(folder.Path, lesson);
+            notebook.Save(path);
+            string output = Path.Combine(folder.Path, "out");
+            var (code, log, error) = Repository.Course("run", path, "--quick", "--out", output);
+            Assert.True(code == 0, $"round {i + 1}: {log}\n{error}");
 
-        Assert.Equal(1, code); // a blank exercise must not pass its check
-        Assert.Matches(@"Exercise \d+ is not done yet: \S+", log);
-        var executed = Notebook.Load(Path.Combine(output, lesson));
-        var failedCell = executed.Cells.Single(c => c.Outputs.Any(o => o!["output_type"]?.GetValue<string>() == "error"));
-        Assert.Contains("check", failedCell.Tags);
+            var executed = Notebook.Load(Path.Combine(output, lesson));
+            foreach (var answer in round)
+            {
+                var exercise = executed.Cells.Single(c => c.Id == answer.CellId);
+                var check = executed.Cells.First(c => c.Index > exercise.Index && c.Tags.Contains("check"));
+                var verdict = Assert.Single(ExerciseOutput.Read(check.Outputs));
+                Assert.True(verdict.Verdict == Verdict.Wrong, $"round {i + 1}, exercise cell {exercise.Number}: expected 'wrong', got {verdict}");
+                Assert.Contains(answer.Expects, verdict.Message, StringComparison.Ordinal);
+            }
+            Assert.Single(executed.Cells, c => c.Tags.Contains("verdicts") && c.Json["execution_count"] is not null);
+        }
     }
 
     [Theory]

@@ -51,6 +51,10 @@ public sealed class Formatters
                 return new MimeBundle(StripTags(html.Content)).With(MimeBundle.Html, html.Content);
             case Markdown markdown:
                 return new MimeBundle(markdown.Content).With(MimeBundle.Markdown, markdown.Content);
+            case ExerciseVerdict verdict:
+                return ExerciseOutput.Format(verdict);
+            case ExerciseSummary summary:
+                return ExerciseOutput.Format(summary);
             case IFormattable formattable:
                 return new MimeBundle(formattable.ToString(null, CultureInfo.InvariantCulture));
             case IEnumerable items when value is not IDictionary:

@@ -39,6 +39,9 @@ public sealed class Cell
         set => Json["source"] = SplitLines(value);
     }
 
+    /// <summary>The nbformat 4.5 cell id, stable across edits: how graders match a learner's cell to the course's.</summary>
+    public string? Id => Json["id"]?.GetValue<string>();
+
     public JsonObject Metadata => Json["metadata"] as JsonObject ?? (JsonObject)(Json["metadata"] = new JsonObject());
 
     public IReadOnlyList<string> Tags =>

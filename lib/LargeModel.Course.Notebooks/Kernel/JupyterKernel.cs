@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using LargeModel.Course.Notebooks.Session;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
 
 namespace LargeModel.Course.Notebooks.Kernel;
 
@@ -24,7 +23,7 @@ public sealed class JupyterKernel
     public JupyterKernel(ConnectionFile connection, TextWriter log, string? workingDirectory = null)
     {
         this.log = log;
-        Session = new CSharpSession(workingDirectory);
+        Session = new CSharpSession(workingDirectory) { Solutions = CSharpSession.SolutionsRequestedByEnvironment() };
         shell = new ShellHandler(this, Session, log);
         sockets = new KernelSockets(connection, log, OnReceived);
     }
@@ -47,8 +46,8 @@ public sealed class JupyterKernel
     {
         sockets.Start();
         Publish("status", new JsonObject { ["execution_state"] = "starting" }, null);
-        // Warm the compiler up while the client says hello, so the first cell does not pay for it.
-        _ = Task.Run(() => CSharpScript.EvaluateAsync("1 + 1", Session.Options));
+        // Warm the compiler up while the client says hello; the session makes the first cell wait for it to finish.
+        Session.WarmUp();
         var worker = new Thread(ShellLoop) { IsBackground = true, Name = "kernel shell" };
         worker.Start();
         stopped.Wait();

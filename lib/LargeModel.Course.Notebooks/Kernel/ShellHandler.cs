@@ -26,12 +26,12 @@ sealed class ShellHandler(JupyterKernel kernel, CSharpSession session, TextWrite
                 kernel.Reply(message, Channel.Shell, "kernel_info_reply", KernelInfo());
                 break;
             case "complete_request":
-                kernel.Reply(message, Channel.Shell, "complete_reply",
-                    Completion.Complete(session, Text(content, "code"), content["cursor_pos"]?.GetValue<int>() ?? Text(content, "code").Length));
+                kernel.Reply(message, Channel.Shell, "complete_reply", session.WithCompiler(() =>
+                    Completion.Complete(session, Text(content, "code"), content["cursor_pos"]?.GetValue<int>() ?? Text(content, "code").Length)));
                 break;
             case "inspect_request":
-                kernel.Reply(message, Channel.Shell, "inspect_reply",
-                    Inspection.Inspect(session, Text(content, "code"), content["cursor_pos"]?.GetValue<int>() ?? Text(content, "code").Length));
+                kernel.Reply(message, Channel.Shell, "inspect_reply", session.WithCompiler(() =>
+                    Inspection.Inspect(session, Text(content, "code"), content["cursor_pos"]?.GetValue<int>() ?? Text(content, "code").Length)));
                 break;
             case "is_complete_request":
                 kernel.Reply(message, Channel.Shell, "is_complete_reply", IsComplete(Text(content, "code")));

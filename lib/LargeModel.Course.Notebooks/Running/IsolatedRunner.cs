@@ -8,6 +8,9 @@ namespace LargeModel.Course.Notebooks.Running;
 /// <summary>One notebook's line in the run summary.</summary>
 public sealed record NotebookSummary(string Notebook, int Cells, double Seconds, string Status, string? Failure)
 {
+    /// <summary>Exercises correct of those checked, e.g. "3/4", or null for a notebook without exercises.</summary>
+    public string? Exercises { get; init; }
+
     public bool Succeeded => Failure is null;
 }
 
@@ -51,6 +54,8 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         var arguments = new List<string> { "run-notebook", notebook, "--out", Path.GetFullPath(request.OutputFolder) };
         foreach (var (key, value) in request.Options.Parameters) arguments.AddRange(["--param", $"{key}={value}"]);
         if (request.Options.Quick) arguments.Add("--quick");
+        if (request.Options.Solutions) arguments.Add("--solutions");
+        if (request.Options.ContinueAfterErrors) arguments.Add("--continue-after-errors");
         if (request.Options.CellTimeout is { } timeout) arguments.AddRange(["--cell-timeout", timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (var tag in request.Options.SkipTags) arguments.AddRange(["--skip-tag", tag]);
         if (request.Html) arguments.Add("--html");
@@ -65,12 +70,17 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
         var stderr = process.StandardError.ReadToEndAsync();
 
         int cells = 0, running = 0;
-        string? failure = null;
+        string? failure = null, exercises = null;
         bool finished = false;
         var lastEvent = Stopwatch.StartNew();
         // If the child goes silent well past its own cell timeout, it is stuck beyond its own watchdog: end it.
         TimeSpan silence = (request.Options.CellTimeout ?? TimeSpan.FromDays(1)) + request.Options.InterruptGrace + TimeSpan.FromSeconds(60);
-        using var killer = new Timer(_ => { if (lastEvent.Elapsed > silence) KillQuietly(process); }, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+        bool overran = false;
+        using var killer = new Timer(_ =>
+        {
+            if (request.NotebookTimeout is { } limit && clock.Elapsed > limit) overran = true;
+            if (overran || lastEvent.Elapsed > silence) KillQuietly(process);
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
         string? line;
         while ((line = process.StandardOutput.ReadLine()) is not null)
@@ -103,19 +113,21 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
                 case "finished":
                     finished = true;
                     failure = message["failure"]?.GetValue<string>();
+                    exercises = message["exercises"]?.GetValue<string>();
                     break;
             }
         }
         process.WaitForExit();
         if (!finished && failure is null)
         {
-            string why = lastEvent.Elapsed > silence ? "went silent and was stopped" : $"crashed (exit code {process.ExitCode})";
+            string why = overran ? $"ran longer than the {request.NotebookTimeout!.Value.TotalSeconds:0} s allowed per notebook and was stopped"
+                : lastEvent.Elapsed > silence ? "went silent and was stopped" : $"crashed (exit code {process.ExitCode})";
             string detail = stderr.Result.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
             failure = $"{Path.GetFileName(notebook)}, cell {running}: the notebook's process {why}{(detail.Length > 0 ? $": {detail}" : "")}";
             RecordCrash(notebook, request, running, failure);
         }
         string status = failure is null ? "ok" : "FAILED";
-        return new NotebookSummary(Path.GetFileName(notebook), cells, clock.Elapsed.TotalSeconds, status, failure);
+        return new NotebookSummary(Path.GetFileName(notebook), cells, clock.Elapsed.TotalSeconds, status, failure) { Exercises = exercises };
     }
 
     /// <summary>After a crash, the executed copy still gets the error, in the cell that was running.</summary>
@@ -157,8 +169,8 @@ public sealed class IsolatedRunner(Func<IEnumerable<string>, ProcessStartInfo> c
     public static string Table(IReadOnlyList<NotebookSummary> summaries)
     {
         int width = Math.Max("Notebook".Length, summaries.Select(s => s.Notebook.Length).DefaultIfEmpty(0).Max());
-        var lines = new List<string> { $"{"Notebook".PadRight(width)}  Cells  Seconds  Status" };
-        lines.AddRange(summaries.Select(s => $"{s.Notebook.PadRight(width)}  {s.Cells,5}  {s.Seconds,7:0.0}  {s.Status}"));
+        var lines = new List<string> { $"{"Notebook".PadRight(width)}  Cells  Seconds  {"Exercises",-11}  Status" };
+        lines.AddRange(summaries.Select(s => $"{s.Notebook.PadRight(width)}  {s.Cells,5}  {s.Seconds,7:0.0}  {(s.Exercises is { } e ? e + " correct" : "-"),-11}  {s.Status}"));
         return string.Join(Environment.NewLine, lines);
     }
 }

@@ -57,7 +57,9 @@ public static class NotebookProcess
             return BadInput;
         }
         Save(result.Executed, executedPath, request, notebookPath);
-        Report(new { @event = "finished", cells = result.Cells.Count, seconds = result.Seconds, failure = result.Failure });
+        var verdicts = result.Verdicts.Select(v => v.Verdict).ToList();
+        string? exercises = verdicts.Count == 0 ? null : $"{verdicts.Count(v => v.Verdict == Verdict.Correct)}/{verdicts.Count}";
+        Report(new { @event = "finished", cells = result.Cells.Count, seconds = result.Seconds, failure = result.Failure, exercises });
         return result.Succeeded ? Ran : CellFailed;
     }
 

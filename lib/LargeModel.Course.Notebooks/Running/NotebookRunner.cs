@@ -27,6 +27,18 @@ public sealed record RunOptions
     /// </summary>
     public IReadOnlySet<string> SkipTags { get; init; } = new HashSet<string>();
 
+    /// <summary>
+    /// Run the reference solutions (cells tagged <c>solution</c>, whose code is inside <c>#if SOLUTIONS</c>). Then
+    /// every exercise must come out correct, or the run fails: that is how the tests prove each check passes.
+    /// </summary>
+    public bool Solutions { get; init; }
+
+    /// <summary>
+    /// Go on after a failing cell, as Jupyter's "allow errors" does (grading: a learner's broken exercise must not
+    /// hide the verdicts of the others). The run still reports the first failure.
+    /// </summary>
+    public bool ContinueAfterErrors { get; init; }
+
     /// <summary>The most output characters one cell may add to the executed notebook.</summary>
     public long MaxOutputPerCell { get; init; } = 20_000_000;
 }
@@ -34,9 +46,14 @@ public sealed record RunOptions
 /// <summary>What happened to one cell.</summary>
 public sealed record CellRun(int Number, string Language, double Seconds, CellError? Error);
 
-/// <summary>The result of running a notebook: the executed copy and a line per executed cell.</summary>
+/// <summary>An exercise verdict and the cell (by its nbformat id) whose check showed it.</summary>
+public sealed record CellVerdict(string? CellId, ExerciseVerdict Verdict);
+
+/// <summary>The result of running a notebook: the executed copy, a line per executed cell, the exercises' verdicts.</summary>
 public sealed record NotebookRun(Notebook Executed, IReadOnlyList<CellRun> Cells, string? Failure)
 {
+    public IReadOnlyList<CellVerdict> Verdicts { get; init; } = [];
+
     public bool Succeeded => Failure is null;
     public double Seconds => Cells.Sum(c => c.Seconds);
 }
@@ -62,8 +79,10 @@ public sealed class NotebookRunner(RunOptions options)
         notebook.ClearOutputs();
         InjectParameters(notebook);
 
-        var session = new CSharpSession(Path.GetDirectoryName(Path.GetFullPath(source.Path ?? ".")) ?? ".");
+        var session = new CSharpSession(Path.GetDirectoryName(Path.GetFullPath(source.Path ?? ".")) ?? ".") { Solutions = options.Solutions };
         var runs = new List<CellRun>();
+        var verdicts = new List<CellVerdict>();
+        string? firstFailure = null;
         string defaultLanguage = notebook.DefaultLanguage;
         foreach (var cell in notebook.Cells.Where(c => c.Type == CellType.Code && !c.Tags.Any(options.SkipTags.Contains)).ToList())
         {
@@ -85,11 +104,18 @@ public sealed class NotebookRunner(RunOptions options)
             Timing(cell, started, clock.Elapsed);
             var run = new CellRun(cell.Number, language, clock.Elapsed.TotalSeconds, error);
             runs.Add(run);
+            verdicts.AddRange(ExerciseOutput.Read(cell.Outputs).Select(v => new CellVerdict(cell.Id, v)));
             CellFinished?.Invoke(notebook, run);
             if (error is not null)
-                return new NotebookRun(notebook, runs, $"{notebook.Name}, cell {cell.Number}{(error.Line is { } line ? $", line {line}" : "")}: {error.Name}: {error.Message}");
+            {
+                firstFailure ??= $"{notebook.Name}, cell {cell.Number}{(error.Line is { } line ? $", line {line}" : "")}: {error.Name}: {error.Message}";
+                if (!options.ContinueAfterErrors) return new NotebookRun(notebook, runs, firstFailure) { Verdicts = verdicts };
+            }
         }
-        return new NotebookRun(notebook, runs, null);
+        string? failure = firstFailure;
+        if (failure is null && options.Solutions && verdicts.FirstOrDefault(v => v.Verdict.Verdict != Verdict.Correct) is { } unsolved)
+            failure = $"{notebook.Name}: with the reference solutions, {unsolved.Verdict.Exercise} should be correct, but the check says: {unsolved.Verdict}";
+        return new NotebookRun(notebook, runs, failure) { Verdicts = verdicts };
     }
 
     async Task<CellError?> ExecuteCSharp(CSharpSession session, Notebook notebook, Cell cell)

@@ -7,6 +7,9 @@ public sealed record RunRequest
     public RunOptions Options { get; init; } = new();
     public bool Html { get; init; }
 
+    /// <summary>A notebook still running after this long is stopped and reported (grading); null means no limit.</summary>
+    public TimeSpan? NotebookTimeout { get; init; }
+
     /// <summary>Write the executed notebook over the source (atomically) instead of into the output folder.</summary>
     public bool InPlace { get; init; }
 

@@ -32,6 +32,15 @@ public sealed class CSharpSession
     readonly NotebookGlobals globals;
     readonly PackageReferences packages;
     readonly List<string> addedReferences = [];
+
+    // One compilation at a time. Every first-submission script compilation gets its own corlib reference from
+    // Roslyn's scripting layer, while the session's other references (TorchSharp, System.Runtime, ...) are shared
+    // objects whose assembly symbols Roslyn caches and reuses across compilations. Two compilations binding those
+    // references at the same moment (the kernel's warm-up and the first cell) could leave a cell seeing TorchSharp
+    // through the other compilation's corlib: `double[]` then no longer converts to TorchSharp's `double[]`
+    // (CS1503, CS0457), and every later cell inherits the broken binding.
+    readonly SemaphoreSlim compiler = new(1, 1);
+    Task? warmUp;
     ScriptOptions options;
     ScriptState<object>? state;
     IOutputSink? sink;
@@ -61,6 +70,21 @@ public sealed class CSharpSession
     /// <summary>Where <c>#r</c> and <c>#load</c> resolve relative paths: the notebook's folder.</summary>
     public string BaseDirectory { get; }
 
+    /// <summary>
+    /// Whether reference solutions run. Solution cells wrap their code in <c>#if SOLUTIONS</c>, so in a learner's
+    /// session (and in any other C# host) they are inert and cannot replace the learner's answer; with this on the
+    /// engine defines the symbol for those cells. <c>course run --solutions</c> and the kernel with
+    /// <c>COURSE_SOLUTIONS=1</c> set it.
+    /// </summary>
+    public bool Solutions { get; init; }
+
+    /// <summary>The environment variable that switches solutions on in the kernel (for instructors and tests).</summary>
+    public const string SolutionsVariable = "COURSE_SOLUTIONS";
+
+    /// <summary>Whether <see cref="SolutionsVariable"/> asks for solutions: 1, true or yes.</summary>
+    public static bool SolutionsRequestedByEnvironment() =>
+        Environment.GetEnvironmentVariable(SolutionsVariable)?.Trim().ToLowerInvariant() is "1" or "true" or "yes";
+
     /// <summary>How many cells this session has executed (the Jupyter <c>execution_count</c>).</summary>
     public int ExecutionCount { get; private set; }
 
@@ -70,6 +94,37 @@ public sealed class CSharpSession
     public ScriptState<object>? State => state;
 
     public ScriptOptions Options => options;
+
+    /// <summary>
+    /// Compiles a throwaway cell in the background so that the first real cell does not pay for loading the compiler
+    /// and reading the references. It holds the compiler gate: a cell that arrives meanwhile waits for it to finish.
+    /// </summary>
+    public Task WarmUp() => warmUp ??= Task.Run(async () =>
+    {
+        await compiler.WaitAsync();
+        try
+        {
+            CSharpScript.Create("1 + 1", options, typeof(NotebookGlobals)).Compile();
+        }
+        finally
+        {
+            compiler.Release();
+        }
+    });
+
+    /// <summary>Runs <paramref name="work"/> (completion, inspection) while no cell or warm-up is compiling.</summary>
+    internal T WithCompiler<T>(Func<T> work)
+    {
+        compiler.Wait();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            compiler.Release();
+        }
+    }
 
     /// <summary>Runs one cell. Never throws for the cell's own errors: they come back in <see cref="CellOutcome.Error"/>.</summary>
     public async Task<CellOutcome> ExecuteAsync(string code, IOutputSink output, bool countExecution = true)
@@ -92,11 +147,30 @@ public sealed class CSharpSession
 
             // Code goes in as a UTF-8 stream: Roslyn emits debug information (line numbers in runtime errors)
             // only for source text whose encoding it knows.
+            // `#define` must precede the cell's first token; `#line 1` keeps the learner's line numbers.
+            if (Solutions && resolved.Contains("SOLUTIONS", StringComparison.Ordinal))
+                resolved = "#define SOLUTIONS\n#line 1\n" + resolved;
             var cellOptions = options.WithFilePath(cellPath);
             using var source = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(resolved));
+            var script = state is null
+                ? CSharpScript.Create(source, cellOptions, typeof(NotebookGlobals))
+                : state.Script.ContinueWith(source, cellOptions);
+            // Compiled under the gate, run outside it: a long-running cell must not hold up completion.
+            await compiler.WaitAsync();
+            ImmutableArray<Diagnostic> diagnostics;
+            try
+            {
+                diagnostics = script.Compile();
+            }
+            finally
+            {
+                compiler.Release();
+            }
+            if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+                return new CellOutcome(count, CompilationError(diagnostics), clock.Elapsed);
             state = state is null
-                ? await CSharpScript.Create(source, cellOptions, typeof(NotebookGlobals)).RunAsync(globals, catchException: _ => true)
-                : await state.Script.ContinueWith(source, cellOptions).RunFromAsync(state, catchException: _ => true);
+                ? await script.RunAsync(globals, catchException: _ => true)
+                : await script.RunFromAsync(state, catchException: _ => true);
 
             if (state.Exception is { } exception)
                 return new CellOutcome(count, RuntimeError(exception, cellPath), clock.Elapsed, Interrupt.Requested);
