@@ -23,7 +23,10 @@ static class KernelBench
     internal static string LoadAverage() => OperatingSystem.IsLinux() && File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
     /// <summary>A kernel process started as Jupyter starts it, with a ready client; disposing ends both and removes the folder.</summary>
-    internal static IDisposable StartKernel(out KernelClient client, out Process process)
+    /// <param name="client">The connected client.</param>
+    /// <param name="process">The kernel's process.</param>
+    /// <param name="log">Collects the kernel's own log (its standard error), when given.</param>
+    internal static IDisposable StartKernel(out KernelClient client, out Process process, System.Text.StringBuilder? log = null)
     {
         string folder = Directory.CreateTempSubdirectory("course-kernel-bench-").FullName;
         string file = Path.Combine(folder, "kernel.json");
@@ -33,7 +36,7 @@ static class KernelBench
         var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = folder };
         foreach (var argument in command.Skip(1).Concat(["kernel", "start", file])) start.ArgumentList.Add(argument);
         var started = Process.Start(start) ?? throw new InvalidOperationException("The kernel process did not start.");
-        started.ErrorDataReceived += (_, _) => { };
+        started.ErrorDataReceived += (_, e) => { if (log is not null) lock (log) log.AppendLine(e.Data); };
         started.OutputDataReceived += (_, _) => { };
         started.BeginErrorReadLine();
         started.BeginOutputReadLine();
@@ -45,6 +48,7 @@ static class KernelBench
         }
         catch
         {
+            if (log is not null) lock (log) Console.Error.WriteLine($"The kernel's log:\n{log}");
             stop.Dispose();
             throw;
         }
@@ -66,25 +70,11 @@ static class KernelBench
 
     static int Run(int count)
     {
-        string folder = Directory.CreateTempSubdirectory("course-kernel-bench-").FullName;
-        string file = Path.Combine(folder, "kernel.json");
-        var connection = ConnectionFile.CreateLocal();
-        connection.Write(file);
-        var command = KernelSpec.CourseCommand();
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = folder };
-        foreach (var argument in command.Skip(1).Concat(["kernel", "start", file])) start.ArgumentList.Add(argument);
-
-        var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("The kernel process did not start.");
         var kernelLog = new System.Text.StringBuilder();
-        process.ErrorDataReceived += (_, e) => { lock (kernelLog) kernelLog.AppendLine(e.Data); };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
+        var clock = Stopwatch.StartNew();
+        using var kernel = StartKernel(out var client, out var process, kernelLog);
         try
         {
-            using var client = new KernelClient(connection);
-            client.WaitReady(TimeSpan.FromSeconds(60));
             double startup = clock.Elapsed.TotalMilliseconds;
 
             clock.Restart();
@@ -138,11 +128,6 @@ static class KernelBench
         {
             lock (kernelLog) Console.Error.WriteLine($"The kernel's log:\n{kernelLog}");
             throw;
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            Directory.Delete(folder, recursive: true);
         }
     }
 }
