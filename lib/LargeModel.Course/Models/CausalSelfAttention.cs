@@ -9,13 +9,14 @@ namespace LargeModel.Course.Models;
 /// <c>Heads</c> independent heads of width <c>Embedding / Heads</c>, and the heads' outputs are mixed back into the
 /// residual stream by one more linear layer.
 /// </summary>
-public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
+public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>, ILinearSlots
 {
     // One Linear computes queries, keys and values for all heads at once: the same arithmetic as three separate
     // E→E layers (or 3·Heads small ones), but a single large matrix product, which is what CPUs and GPUs do fastest.
-    readonly Linear c_attn;
+    // Typed as any module, not Linear, so fine-tuning can wrap it (see ILinearSlots).
+    nn.Module<Tensor, Tensor> c_attn;
     // Mixes the concatenated heads back into the residual stream.
-    readonly Linear c_proj;
+    nn.Module<Tensor, Tensor> c_proj;
     // Dropout on the attention weights is applied inside the attention function (its p argument) while training.
     readonly Dropout resid_dropout;
     readonly int heads;
@@ -99,6 +100,20 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         // (B, heads, T, head size) → (B, T, E): put the heads side by side again, then mix them.
         y = y.transpose(1, 2).contiguous().view(b, t, embedding);
         return resid_dropout.forward(c_proj.forward(y));
+    }
+
+    nn.Module<Tensor, Tensor> ILinearSlots.Replace(string name, nn.Module<Tensor, Tensor> layer)
+    {
+        var old = name switch
+        {
+            nameof(c_attn) => c_attn,
+            nameof(c_proj) => c_proj,
+            _ => throw new ArgumentException($"Attention has no replaceable layer '{name}' (it has c_attn and c_proj).", nameof(name)),
+        };
+        if (name == nameof(c_attn)) c_attn = layer;
+        else c_proj = layer;
+        _internal_submodules[name] = layer; // same name, same place in the state dict
+        return old;
     }
 
     protected override void Dispose(bool disposing)

@@ -7,10 +7,11 @@ namespace LargeModel.Course.Models;
 /// The transformer's feed-forward block (the "MLP"): widen each position to 4× the embedding, apply GELU, narrow
 /// back. Attention moves information between positions; this block then processes each position on its own.
 /// </summary>
-public sealed class FeedForward : nn.Module<Tensor, Tensor>
+public sealed class FeedForward : nn.Module<Tensor, Tensor>, ILinearSlots
 {
-    readonly Linear c_fc;
-    readonly Linear c_proj;
+    // Typed as any module, not Linear, so fine-tuning can wrap them (see ILinearSlots).
+    nn.Module<Tensor, Tensor> c_fc;
+    nn.Module<Tensor, Tensor> c_proj;
     readonly Dropout dropout;
 
     public FeedForward(GptConfig config) : base(nameof(FeedForward))
@@ -25,4 +26,18 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
     // GELU rather than ReLU: a smooth curve that lets small negative values through, as GPT-2 uses.
     public override Tensor forward(Tensor x) =>
         dropout.forward(c_proj.forward(nn.functional.gelu(c_fc.forward(x))));
+
+    nn.Module<Tensor, Tensor> ILinearSlots.Replace(string name, nn.Module<Tensor, Tensor> layer)
+    {
+        var old = name switch
+        {
+            nameof(c_fc) => c_fc,
+            nameof(c_proj) => c_proj,
+            _ => throw new ArgumentException($"The feed-forward block has no replaceable layer '{name}' (it has c_fc and c_proj).", nameof(name)),
+        };
+        if (name == nameof(c_fc)) c_fc = layer;
+        else c_proj = layer;
+        _internal_submodules[name] = layer; // same name, same place in the state dict
+        return old;
+    }
 }
