@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using LargeModel.Course.Generation;
 using LargeModel.Course.Models;
+using LargeModel.Course.Training;
 using static TorchSharp.torch;
 
 namespace LargeModel.Course.Cli;
@@ -63,7 +64,7 @@ static partial class BenchCommand
 
             double tokens = (double)b * config.BlockSize * n;
             double modelFlops = flopsPerToken * tokens / seconds;
-            Console.WriteLine($"step:       {seconds * 1000 / n:0.00} ms/step over {n} steps, {tokens / seconds:N0} tokens/s (final loss {trainer.History[^1].TrainLoss:0.000})");
+            Console.WriteLine($"step:       {seconds * 1000 / n:0.00} ms/step over {n} steps, {tokens / seconds:N0} tokens/s (final loss {trainer.History.Steps[^1].Loss:0.000})");
             Console.WriteLine($"model:      {modelFlops / 1e9:0.00} GFLOP/s, counting 6·N + 12·L·E·T FLOPs per token (N = {matmulParameters:N0} parameters that multiply, T = block)");
             Console.WriteLine($"matmul:     {peak:0.00} GFLOP/s (1024² float32, best of before and after the run)");
             Console.WriteLine($"ratio:      {modelFlops / 1e9 / peak:P0} of the matmul peak");

@@ -41,6 +41,9 @@ public sealed class History
 
     [JsonIgnore] public IReadOnlyList<double> TrainLosses => Steps.Select(s => s.Loss).ToList();
 
+    /// <summary>The steps at which a step-based trainer evaluated (their <see cref="StepRecord.ValidationLoss"/> is set).</summary>
+    [JsonIgnore] public IReadOnlyList<StepRecord> Evaluations => Steps.Where(s => s.ValidationLoss.HasValue).ToList();
+
     [JsonIgnore] public IReadOnlyList<double> ValidationLosses => Epochs.Where(e => e.ValidationLoss.HasValue).Select(e => e.ValidationLoss!.Value).ToList();
 
     public override string ToString()

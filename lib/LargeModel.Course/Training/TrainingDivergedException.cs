@@ -7,17 +7,12 @@ namespace LargeModel.Course.Training;
 public sealed class TrainingDivergedException(long step, int? epoch, double loss, double learningRate, History? history)
     : Exception(Describe(step, epoch, loss, learningRate))
 {
-    /// <summary>For step-based training (the language-model trainer), which has no epochs.</summary>
-    public TrainingDivergedException(long step, double loss, double learningRate)
-        : this(step, null, loss, learningRate, null)
-    {
-    }
-
+    /// <summary>The step that diverged, counted from 1 like <see cref="StepRecord.Step"/> in both trainers.</summary>
     public long Step { get; } = step;
     public int? Epoch { get; } = epoch;
     public double Loss { get; } = loss;
 
-    /// <summary>The epoch trainer's curve so far (null for step-based training, whose trainer keeps its own).</summary>
+    /// <summary>The curve so far (the steps before the one that diverged).</summary>
     public History? History { get; } = history;
 
     static string Describe(long step, int? epoch, double loss, double learningRate) =>
