@@ -102,19 +102,8 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>, ILinearSlot
         return resid_dropout.forward(c_proj.forward(y));
     }
 
-    nn.Module<Tensor, Tensor> ILinearSlots.Replace(string name, nn.Module<Tensor, Tensor> layer)
-    {
-        var old = name switch
-        {
-            nameof(c_attn) => c_attn,
-            nameof(c_proj) => c_proj,
-            _ => throw new ArgumentException($"Attention has no replaceable layer '{name}' (it has c_attn and c_proj).", nameof(name)),
-        };
-        if (name == nameof(c_attn)) c_attn = layer;
-        else c_proj = layer;
-        _internal_submodules[name] = layer; // same name, same place in the state dict
-        return old;
-    }
+    nn.Module<Tensor, Tensor> ILinearSlots.Replace(string name, nn.Module<Tensor, Tensor> layer) =>
+        LinearSlots.Replace(this, name, layer, _internal_submodules);
 
     protected override void Dispose(bool disposing)
     {

@@ -27,17 +27,6 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>, ILinearSlots
     public override Tensor forward(Tensor x) =>
         dropout.forward(c_proj.forward(nn.functional.gelu(c_fc.forward(x))));
 
-    nn.Module<Tensor, Tensor> ILinearSlots.Replace(string name, nn.Module<Tensor, Tensor> layer)
-    {
-        var old = name switch
-        {
-            nameof(c_fc) => c_fc,
-            nameof(c_proj) => c_proj,
-            _ => throw new ArgumentException($"The feed-forward block has no replaceable layer '{name}' (it has c_fc and c_proj).", nameof(name)),
-        };
-        if (name == nameof(c_fc)) c_fc = layer;
-        else c_proj = layer;
-        _internal_submodules[name] = layer; // same name, same place in the state dict
-        return old;
-    }
+    nn.Module<Tensor, Tensor> ILinearSlots.Replace(string name, nn.Module<Tensor, Tensor> layer) =>
+        LinearSlots.Replace(this, name, layer, _internal_submodules);
 }

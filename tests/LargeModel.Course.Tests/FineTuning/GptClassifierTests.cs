@@ -1,6 +1,7 @@
 using LargeModel.Course.FineTuning;
 using LargeModel.Course.Models;
 using LargeModel.Course.Tests.Models;
+using LargeModel.Course.Training;
 
 namespace LargeModel.Course.Tests.FineTuning;
 
@@ -48,7 +49,7 @@ public class GptClassifierTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void It_learns_a_trivially_separable_task_with_the_language_model_loss(bool headOnly)
+    public void The_language_model_trainer_teaches_it_a_trivially_separable_task(bool headOnly)
     {
         // Class 0: sequences of tokens 0-4; class 1: tokens 5-9. Separable from any position's token.
         Seed.All(2);
@@ -57,18 +58,13 @@ public class GptClassifierTests
         if (headOnly) Freezing.Freeze(classifier, @"^body\.");
         var labels = tensor(Enumerable.Range(0, 32).Select(i => (long)(i % 2)).ToArray());
         var x = randint(0, 5, [32, 8]) + 5 * labels.unsqueeze(1);
-        var optimizer = GptTraining.AdamW(classifier, 1e-2, weightDecay: 0);
-        double first = 0, last = 0;
-        for (int step = 0; step < 60; step++)
+        // The language model's trainer, unchanged: Gpt.Loss reads (B, C) logits against (B) labels.
+        var trainer = new LanguageModelTrainer(classifier, () => (x, labels), options: new LanguageModelTrainingOptions
         {
-            using var scope = NewDisposeScope();
-            var loss = Gpt.Loss(classifier.forward(x), labels);
-            if (step == 0) first = loss.item<float>();
-            last = loss.item<float>();
-            optimizer.ZeroGrad();
-            loss.backward();
-            optimizer.Step();
-        }
+            LearningRate = 1e-2, MinLearningRate = 1e-2, WarmupSteps = 0, WeightDecay = 0, EvalInterval = 0,
+        });
+        var steps = trainer.Train(60).Steps;
+        double first = steps[0].Loss, last = steps[^1].Loss;
         classifier.eval();
         using var noGrad = no_grad();
         var predicted = classifier.forward(x).argmax(1);

@@ -104,6 +104,8 @@ public sealed class LoRAAdapterTests : IDisposable
         Assert.Subset(adaptedNames, names);
         Assert.All(adaptedNames.Except(names), name => Assert.Matches(@"^h\.\d\.attn\.c_(attn|proj)\.lora_[AB]$", name));
         Assert.Equal(4 * Small.Layers, adaptedNames.Count - names.Count);
+        // In the same order, too: each wrapped layer keeps its place among its siblings.
+        Assert.Equal(base1.state_dict().Keys, gpt.state_dict().Keys.Where(names.Contains));
 
         adapter.Remove();
         Assert.Equal(names, gpt.state_dict().Keys.ToHashSet());
