@@ -73,4 +73,17 @@ public class GptClassifierTests
         bool bodyUnchanged = classifier.Body.named_parameters().All(p => Same.Bits(p.parameter, body[p.name]));
         Assert.Equal(headOnly, bodyUnchanged);
     }
+
+    [Fact]
+    public void LoRA_on_the_body_plus_the_head_trains_exactly_the_adapter_and_the_head()
+    {
+        Seed.All(3);
+        using var classifier = new GptClassifier(new Gpt(Small), classes: 5);
+        var adapter = LoRA.Apply(classifier.Body, rank: 2);
+        Assert.Equal(16 * 5 + 5, Freezing.Unfreeze(classifier, @"^head\."));
+        long e = Small.Embedding;
+        Assert.Equal(Small.Layers * 6 * 2 * e + 16 * 5 + 5, Freezing.Trainable(classifier));
+        Assert.Equal(adapter.TrainableCount + 16 * 5 + 5, Freezing.Trainable(classifier));
+        Assert.Contains("body.h.1.attn.c_proj.lora_B", classifier.state_dict().Keys);
+    }
 }
