@@ -249,12 +249,15 @@ public sealed class LoRAAdapterTests : IDisposable
     }
 
     [Fact]
-    public void Apply_refuses_a_second_adapter_and_a_pattern_that_matches_no_layer()
+    public void Apply_refuses_a_second_adapter_a_pattern_that_matches_no_layer_and_too_high_a_rank_changing_nothing()
     {
         using var gpt = NewGpt();
         var error = Assert.Throws<ArgumentException>(() => LoRA.Apply(gpt, "decoder"));
         Assert.Contains("h.0.attn.c_attn", error.Message);
         Assert.Equal(GptConfig.ParameterCount(Small), Freezing.Trainable(gpt)); // nothing frozen by the failed call
+        Assert.Throws<ArgumentOutOfRangeException>(() => LoRA.Apply(gpt, rank: 17)); // more than E = 16
+        Assert.DoesNotContain(gpt.modules(), m => m is LoRALinear);
+        Assert.Equal(GptConfig.ParameterCount(Small), Freezing.Trainable(gpt));
         LoRA.Apply(gpt);
         Assert.Throws<InvalidOperationException>(() => LoRA.Apply(gpt));
     }
