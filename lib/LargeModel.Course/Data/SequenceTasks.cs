@@ -37,7 +37,7 @@ public static class SequenceTasks
     public const string Alphabet = "0123456789+=";
 
     /// <summary>Targets with this value are not scored: the default <c>ignore_index</c> of <c>cross_entropy</c>.</summary>
-    public const long IgnoreIndex = -100;
+    public const long IgnoreIndex = Models.Gpt.IgnoreIndex;
 
     /// <summary>The tokenizer of the tasks: one id per character of <see cref="Alphabet"/>.</summary>
     public static CharTokenizer Tokenizer { get; } = new(Alphabet.Select(c => c.ToString()));

@@ -9,13 +9,14 @@ namespace LargeModel.Course.Models;
 /// <c>Heads</c> independent heads of width <c>Embedding / Heads</c>, and the heads' outputs are mixed back into the
 /// residual stream by one more linear layer.
 /// </summary>
-public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
+public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>, ILinearSlots
 {
     // One Linear computes queries, keys and values for all heads at once: the same arithmetic as three separate
     // E→E layers (or 3·Heads small ones), but a single large matrix product, which is what CPUs and GPUs do fastest.
-    readonly Linear c_attn;
+    // Typed as any module, not Linear, so fine-tuning can wrap it (see ILinearSlots).
+    nn.Module<Tensor, Tensor> c_attn;
     // Mixes the concatenated heads back into the residual stream.
-    readonly Linear c_proj;
+    nn.Module<Tensor, Tensor> c_proj;
     // Dropout on the attention weights is applied inside the attention function (its p argument) while training.
     readonly Dropout resid_dropout;
     readonly int heads;
@@ -100,6 +101,9 @@ public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         y = y.transpose(1, 2).contiguous().view(b, t, embedding);
         return resid_dropout.forward(c_proj.forward(y));
     }
+
+    nn.Module<Tensor, Tensor> ILinearSlots.Replace(string name, nn.Module<Tensor, Tensor> layer) =>
+        LinearSlots.Replace(this, name, layer, _internal_submodules);
 
     protected override void Dispose(bool disposing)
     {

@@ -60,7 +60,16 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     /// With a <paramref name="cache"/>, <paramref name="idx"/> holds only the tokens after those already cached, and
     /// their positions continue from <see cref="KvCache.Length"/>.
     /// </summary>
-    public Tensor forward(Tensor idx, KvCache? cache)
+    public Tensor forward(Tensor idx, KvCache? cache) =>
+        nn.functional.linear(Features(idx, cache), wte.weight!);          // tied head: x · wteᵀ
+
+    /// <summary>
+    /// idx <c>(B, T)</c> → the hidden states <c>(B, T, E)</c> after the final LayerNorm, before the tied head: what the
+    /// GPT knows about each position. A classification head (<c>FineTuning.GptClassifier</c>) reads these.
+    /// </summary>
+    public Tensor Features(Tensor idx) => Features(idx, null);
+
+    Tensor Features(Tensor idx, KvCache? cache)
     {
         long t = idx.shape[1];
         long start = cache?.Length ?? 0;
@@ -72,13 +81,22 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
         for (int layer = 0; layer < h.Count; layer++)
             x = h[layer].forward(x, cache, layer);
         cache?.Advance((int)t);
-        x = ln_f.forward(x);
-        return nn.functional.linear(x, wte.weight!);                     // tied head: x · wteᵀ
+        return ln_f.forward(x);
     }
 
-    /// <summary>The mean cross-entropy of logits <c>(B, T, V)</c> against the next tokens <c>(B, T)</c>.</summary>
+    /// <summary>
+    /// A target with this value is not scored by <see cref="Loss"/> (torch's <c>cross_entropy</c> default
+    /// <c>ignore_index</c>). Setting the targets of a prompt to it trains on the answer alone: the masked loss.
+    /// </summary>
+    public const long IgnoreIndex = -100;
+
+    /// <summary>
+    /// The mean cross-entropy of logits <c>(B, T, V)</c> against the next tokens <c>(B, T)</c> (or of class logits
+    /// <c>(B, C)</c> against labels <c>(B)</c>). Targets equal to <see cref="IgnoreIndex"/> are left out of both the
+    /// sum and the count: the mean is over the scored positions only.
+    /// </summary>
     public static Tensor Loss(Tensor logits, Tensor targets) =>
-        nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1));
+        nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: IgnoreIndex);
 
     /// <summary>Counts the model's parameters as they are (the tied matrix once): compare with <see cref="GptConfig.ParameterCount(GptConfig)"/>.</summary>
     public long CountParameters() => parameters().Sum(p => p.numel());
