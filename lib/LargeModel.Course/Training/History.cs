@@ -33,6 +33,19 @@ public sealed class History
     /// <summary>The epoch with the lowest validation loss so far.</summary>
     public int? BestEpoch { get; set; }
 
+    /// <summary>
+    /// How both trainers end a run that was asked to stop between steps: the history is marked <see cref="Cancelled"/>
+    /// and returned, unless the notebook's stop button (<see cref="Interrupt"/>) asked, which ends the cell too, so
+    /// nothing after the training call runs on a half-trained model. The model and the records keep everything up to
+    /// the last completed step either way.
+    /// </summary>
+    internal History StopCancelled()
+    {
+        Cancelled = true;
+        Interrupt.ThrowIfRequested();
+        return this;
+    }
+
     /// <summary>Optimiser steps taken.</summary>
     [JsonIgnore] public long StepCount => Steps.Count == 0 ? 0 : Steps[^1].Step;
 

@@ -112,14 +112,7 @@ public sealed class LanguageModelTrainer
         int interval = Options.EvalInterval;
         for (int i = 0; i < steps; i++)
         {
-            if (cancellation.IsCancellationRequested || Interrupt.Requested)
-            {
-                History.Cancelled = true;
-                // The stop button ends the cell too, so nothing after Train runs on a half-trained model;
-                // the model and History keep everything up to the last completed step.
-                Interrupt.ThrowIfRequested();
-                return History;
-            }
+            if (cancellation.IsCancellationRequested || Interrupt.Requested) return History.StopCancelled();
             long number = Step + 1;
             bool evaluate = interval > 0 && (number == 1 || number % interval == 0 || number == last);
             var record = TrainStep(evaluate);

@@ -101,7 +101,7 @@ public sealed class Trainer
             long seen = 0;
             foreach (var batch in batches.Epoch(epoch))
             {
-                if (cancellation.IsCancellationRequested || Interrupt.Requested) return Cancelled();
+                if (cancellation.IsCancellationRequested || Interrupt.Requested) return History.StopCancelled();
                 var (loss, metric) = TrainStep(batch, epoch);
                 lossSum += loss * batch.Size;
                 metricSum += metric * batch.Size;
@@ -110,7 +110,7 @@ public sealed class Trainer
                     OnProgress?.Invoke(new(epoch, last, History.StepCount, batch.Index + 1, batch.Count, loss, null, null, null,
                         Optimizer.LearningRate, clock.Elapsed, false, History));
             }
-            if (cancellation.IsCancellationRequested || Interrupt.Requested) return Cancelled();
+            if (cancellation.IsCancellationRequested || Interrupt.Requested) return History.StopCancelled();
 
             double? validationLoss = null, validationMetric = null;
             if (validation is not null) (validationLoss, validationMetric) = Evaluate(validation);
@@ -138,15 +138,6 @@ public sealed class Trainer
             }
         }
         return History;
-
-        History Cancelled()
-        {
-            History.Cancelled = true;
-            // A notebook's stop button ends the cell too, so nothing after Fit runs on a half-trained model;
-            // the model and History keep everything up to the last completed step.
-            Interrupt.ThrowIfRequested();
-            return History;
-        }
     }
 
     /// <summary>One step on one batch, in its own dispose scope so that nothing it makes outlives it.</summary>
