@@ -97,7 +97,8 @@ public sealed class CSharpSession
 
     /// <summary>
     /// Compiles a throwaway cell in the background so that the first real cell does not pay for loading the compiler
-    /// and reading the references. It holds the compiler gate: a cell that arrives meanwhile waits for it to finish.
+    /// and reading the references. It holds the compiler gate, and a cell executed after this call waits for the
+    /// warm-up to finish even when the thread pool has not started it yet.
     /// </summary>
     public Task WarmUp() => warmUp ??= Task.Run(async () =>
     {
@@ -155,6 +156,10 @@ public sealed class CSharpSession
             var script = state is null
                 ? CSharpScript.Create(source, cellOptions, typeof(NotebookGlobals))
                 : state.Script.ContinueWith(source, cellOptions);
+            // A cell that arrives while the warm-up is still queued (Task.Run may not have started it on a busy
+            // machine) waits for it too, so cells and the warm-up compile in the order they were asked for.
+            if (warmUp is { IsCompleted: false } pending)
+                await pending.ContinueWith(static _ => { }, TaskScheduler.Default);
             // Compiled under the gate, run outside it: a long-running cell must not hold up completion.
             await compiler.WaitAsync();
             ImmutableArray<Diagnostic> diagnostics;
