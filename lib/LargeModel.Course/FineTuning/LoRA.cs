@@ -28,14 +28,9 @@ public static class LoRA
                 $"No Linear layer of the GPT matches '{pattern}'. Its Linear layers are named like: " +
                 string.Join(", ", modules.Where(m => m.Value is Linear).Select(m => m.Key).Take(4)) + ".", nameof(pattern));
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
         // Checked before anything changes, so a refused call leaves the GPT as it was.
         foreach (var name in targets)
-        {
-            var weight = ((Linear)modules[name]).weight!;
-            if (rank > Math.Min(weight.shape[0], weight.shape[1]))
-                throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank can be at most min(in, out) = {Math.Min(weight.shape[0], weight.shape[1])} for '{name}'.");
-        }
+            LoRALinear.CheckArguments((Linear)modules[name], rank, alpha, $"'{name}'");
         var trainableBefore = gpt.named_parameters().Where(p => p.parameter.requires_grad).Select(p => p.name).ToHashSet();
         Freezing.Freeze(gpt);
         var layers = new List<LoRAAdapter.Slot>();

@@ -29,15 +29,11 @@ public sealed class LoRALinear : nn.Module<Tensor, Tensor>
     /// <summary>Wraps <paramref name="linear"/>, freezing its weight and bias; A is drawn from <paramref name="seed"/>.</summary>
     public LoRALinear(Linear linear, int rank, double alpha, long seed = 0) : base(nameof(LoRALinear))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
-        if (!(alpha > 0) || !double.IsFinite(alpha))
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "α must be a positive number.");
+        CheckArguments(linear, rank, alpha, $"a {linear.weight!.shape[0]}×{linear.weight.shape[1]} layer");
         weight = linear.weight!;
         bias = linear.bias;
         OutFeatures = weight.shape[0];
         InFeatures = weight.shape[1];
-        if (rank > Math.Min(InFeatures, OutFeatures))
-            throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank can be at most min(in, out) = {Math.Min(InFeatures, OutFeatures)} for a {OutFeatures}×{InFeatures} layer.");
         Rank = rank;
         Alpha = alpha;
         weight.requires_grad = false;
@@ -51,6 +47,20 @@ public sealed class LoRALinear : nn.Module<Tensor, Tensor>
     public int Rank { get; }
 
     public double Alpha { get; }
+
+    /// <summary>
+    /// Throws unless <paramref name="rank"/> is 1..min(in, out) for <paramref name="linear"/> and α is a positive number.
+    /// <see cref="LoRA.Apply"/> calls it for every layer before it changes any, so a refused call changes nothing.
+    /// </summary>
+    internal static void CheckArguments(Linear linear, int rank, double alpha, string layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rank, 1);
+        if (!(alpha > 0) || !double.IsFinite(alpha))
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "α must be a positive number.");
+        long limit = Math.Min(linear.weight!.shape[0], linear.weight.shape[1]);
+        if (rank > limit)
+            throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank can be at most min(in, out) = {limit} for {layer}.");
+    }
 
     /// <summary>α / r: the factor on the low-rank update.</summary>
     public double Scale => Alpha / Rank;

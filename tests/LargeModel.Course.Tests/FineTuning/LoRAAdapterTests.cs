@@ -249,7 +249,7 @@ public sealed class LoRAAdapterTests : IDisposable
     }
 
     [Fact]
-    public void Apply_refuses_a_second_adapter_a_pattern_that_matches_no_layer_and_too_high_a_rank_changing_nothing()
+    public void Apply_refuses_a_second_adapter_a_pattern_that_matches_no_layer_too_high_a_rank_and_a_bad_alpha_changing_nothing()
     {
         using var gpt = NewGpt();
         var error = Assert.Throws<ArgumentException>(() => LoRA.Apply(gpt, "decoder"));
@@ -258,6 +258,13 @@ public sealed class LoRAAdapterTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => LoRA.Apply(gpt, rank: 17)); // more than E = 16
         Assert.DoesNotContain(gpt.modules(), m => m is LoRALinear);
         Assert.Equal(GptConfig.ParameterCount(Small), Freezing.Trainable(gpt));
+        foreach (double alpha in new[] { 0, -8, double.NaN })
+        {
+            var refused = Assert.Throws<ArgumentOutOfRangeException>(() => LoRA.Apply(gpt, alpha: alpha));
+            Assert.Equal("alpha", refused.ParamName);
+        }
+        Assert.DoesNotContain(gpt.modules(), m => m is LoRALinear);
+        Assert.Equal(GptConfig.ParameterCount(Small), Freezing.Trainable(gpt)); // a bad α used to freeze the GPT first
         LoRA.Apply(gpt);
         Assert.Throws<InvalidOperationException>(() => LoRA.Apply(gpt));
     }
