@@ -4,6 +4,7 @@ using LargeModel.Course.Training;
 
 namespace LargeModel.Course.Tests;
 
+[Collection(nameof(Models.ModelsCollection))] // seeds torch's global generator and depends on what it draws next
 public sealed class CheckpointTests : IDisposable
 {
     readonly string folder = Directory.CreateTempSubdirectory("course-checkpoint-test-").FullName;

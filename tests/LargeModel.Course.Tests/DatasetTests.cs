@@ -2,6 +2,7 @@ using LargeModel.Course.Datasets;
 
 namespace LargeModel.Course.Tests;
 
+[Collection(nameof(Models.ModelsCollection))] // seeds torch's global generator and depends on what it draws next
 public class DatasetTests
 {
     static bool Same(Tensor a, Tensor b)

@@ -5,6 +5,7 @@ using Parameter = TorchSharp.Modules.Parameter;
 namespace LargeModel.Course.Tests;
 
 /// <summary>Each from-scratch optimiser takes the same 20 steps as TorchSharp's, from the same weights on the same data.</summary>
+[Collection(nameof(Models.ModelsCollection))] // seeds torch's global generator and depends on what it draws next
 public class OptimizerTests
 {
     const int Steps = 20;

@@ -1,8 +1,9 @@
 namespace LargeModel.Course.Tests.Models;
 
 /// <summary>
-/// The model tests seed torch's global generator and use the ambient <see cref="Interrupt"/>, both process-wide, so
-/// they run on their own rather than beside other tests.
+/// The tests that seed torch's global generator and depend on what it draws next (the models, checkpoints with dropout,
+/// optimisers, datasets), and those that use the ambient <see cref="Interrupt"/>: both are process-wide, so these
+/// tests run on their own, after the parallel ones, never beside a test that draws from the same generator.
 /// </summary>
 [CollectionDefinition(nameof(ModelsCollection), DisableParallelization = true)]
 public sealed class ModelsCollection;
