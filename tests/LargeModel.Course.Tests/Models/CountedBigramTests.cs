@@ -7,7 +7,7 @@ public class CountedBigramTests
     [Fact]
     public void A_hand_counted_text_gives_the_smoothed_probabilities()
     {
-        // "abab a" as ids 0 1 0 1 2 0 with V = 3: pairs ab ×2, ba, bc, ca. a stands before 2 tokens, b before 2, c before 1.
+        // "ababca" as ids 0 1 0 1 2 0 with V = 3: pairs ab ×2, ba, bc, ca. a stands before 2 tokens, b before 2, c before 1.
         int[] ids = [0, 1, 0, 1, 2, 0];
         var bigram = new CountedBigram(ids, vocabulary: 3, alpha: 1);
         Assert.Equal(2, bigram.Count(0, 1));
